@@ -23,7 +23,7 @@ else
 fi
 
 python tools/readme.py --check || failed_checks+=("readme")
-if ruff check --quiet --select F821,F401,F811 --exclude latentsync/_modidx.py latentsync; then
+if ruff check --select F821,F401,F811 --exclude latentsync/_modidx.py latentsync; then
   echo "ok: no undefined names or unused imports in latentsync/"
 else failed_checks+=("ruff"); fi
 bash tools/docs.sh --check || failed_checks+=("docs")
