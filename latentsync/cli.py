@@ -28,6 +28,17 @@ def check(device=None, out=sys.stdout) -> dict:
         print(f"{'sample data':>12}: not found ({str(e).splitlines()[0]})", file=out); return env
     print(f"{'sample data':>12}: {d}", file=out)
     env["data"] = str(d)
+    from latentsync.audio import load_audio, syncnet_mel, load_audio_encoder, audio_features, audio_windows, SAMPLE_RATE
+    t0 = time.time()
+    wave = load_audio(d/"demo1_video.mp4")
+    mel = syncnet_mel(wave)
+    enc = load_audio_encoder("tiny", device=device)
+    windows = audio_windows(audio_features(wave, enc))
+    print(f"{'audio':>12}: demo1_video.mp4's speech, {len(wave)/SAMPLE_RATE:.2f} s at {SAMPLE_RATE} Hz", file=out)
+    print(f"{'SyncNet mel':>12}: {tuple(mel.shape)} (80 bands at 80 Hz)", file=out)
+    print(f"{'A(f)':>12}: {tuple(windows.shape)} (frames, tokens, dim) from a tiny random-weight Whisper "
+          f"({time.time()-t0:.1f} s)", file=out)
+    env.update(mel=tuple(mel.shape), windows=tuple(windows.shape))
     return env
 
 # %% ../nbs/12_cli.ipynb #17b4789a
@@ -35,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="latentsync", description="LatentSync lip-sync: audio-conditioned latent diffusion.")
     p.add_argument("--version", action="version", version=f"latentsync {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    c = sub.add_parser("check", help="report the device, find the sample data, run a small real step of the method")
+    c = sub.add_parser("check", help="report the device, find the sample data, run the audio front end on a sample clip")
     c.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     return p
 
