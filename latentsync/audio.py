@@ -19,7 +19,7 @@ __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PR
            'load_audio_encoder', 'whisper_features', 'audio_window_indices', 'audio_windows', 'audio_window',
            'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window', 'FeatureCache', 'audio_features']
 
-# %% ../nbs/01_audio.ipynb #d19a3067
+# %% ../nbs/01_audio.ipynb #b2b10669
 SAMPLE_RATE = 16_000   # Hz, for Whisper and SyncNet alike
 
 class AudioError(ValueError):
@@ -49,7 +49,7 @@ def load_audio(path: str | os.PathLike, sr: int = SAMPLE_RATE) -> np.ndarray:
     if wave.size == 0: raise AudioError(f"{path} contains no audio samples.")
     return wave
 
-# %% ../nbs/01_audio.ipynb #945d59d6
+# %% ../nbs/01_audio.ipynb #0ba3fd29
 N_FFT, HOP = 400, 160          # Whisper's STFT: 25 ms windows every 10 ms
 N_MELS = 80
 WINDOW_FRAMES = 3000            # mel frames per 30-second Whisper window
@@ -72,7 +72,7 @@ def whisper_log_mel(wave: np.ndarray | torch.Tensor, n_mels: int = N_MELS) -> to
     log_spec = torch.maximum(log_spec, log_spec.max() - 8.0)
     return (log_spec + 4.0) / 4.0
 
-# %% ../nbs/01_audio.ipynb #ac26ad8c
+# %% ../nbs/01_audio.ipynb #a06edea1
 @dataclass
 class WhisperDims:
     "Whisper's audio-encoder sizes, named as in OpenAI checkpoints' `dims`."
@@ -92,7 +92,7 @@ def _hf_config(dims: WhisperDims):
                          encoder_attention_heads=dims.n_audio_head, encoder_ffn_dim=4*dims.n_audio_state,
                          max_source_positions=dims.n_audio_ctx, decoder_layers=1, decoder_attention_heads=dims.n_audio_head)
 
-# %% ../nbs/01_audio.ipynb #dc5faa8a
+# %% ../nbs/01_audio.ipynb #39926d34
 _OPENAI_TO_HF = [("blocks.", "layers."), ("attn.query", "self_attn.q_proj"), ("attn.key", "self_attn.k_proj"),
                  ("attn.value", "self_attn.v_proj"), ("attn.out", "self_attn.out_proj"),
                  ("attn_ln", "self_attn_layer_norm"), ("mlp.0", "fc1"), ("mlp.2", "fc2"),
@@ -109,7 +109,7 @@ def openai_to_hf_encoder(state_dict: dict) -> dict:
         out[k] = v
     return out
 
-# %% ../nbs/01_audio.ipynb #39926d34
+# %% ../nbs/01_audio.ipynb #8b06445a
 class AudioEncoder(nn.Module):
     "Whisper's audio encoder returning the embedding output and every block's output, as LatentSync uses them."
     def __init__(self, dims: WhisperDims | str = "whisper-tiny"):
@@ -153,7 +153,7 @@ class AudioEncoder(nn.Module):
         self._fingerprint = None
         return super().load_state_dict(state_dict, strict=strict, assign=assign)
 
-# %% ../nbs/01_audio.ipynb #9dd310f8
+# %% ../nbs/01_audio.ipynb #41296ca2
 def _read_hf_state(folder: Path) -> dict:
     if (folder/"model.safetensors").exists():
         from safetensors.torch import load_file
@@ -197,7 +197,7 @@ def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None
         enc.encoder.load_state_dict(sub, strict=True)
     return enc.to(get_device(device), dtype or torch.float32)
 
-# %% ../nbs/01_audio.ipynb #1017a0f5
+# %% ../nbs/01_audio.ipynb #53188ef4
 FEATURE_RATE = 50   # Whisper feature rows per second (one per 20 ms)
 
 @torch.no_grad()
@@ -216,7 +216,7 @@ def whisper_features(wave: np.ndarray | torch.Tensor, encoder: AudioEncoder, bat
         out += [f[: c.shape[1] // 2] for f, c in zip(feats, chunk)]
     return torch.cat(out)
 
-# %% ../nbs/01_audio.ipynb #30d843b9
+# %% ../nbs/01_audio.ipynb #6215fde7
 def audio_window_indices(num_frames: int, n_rows: int, fps: float = 25.0, context: tuple[int, int] = (2, 2)) -> np.ndarray:
     "Feature-row indices (num_frames, 2·(left+right+1)) feeding each video frame, clamped to [0, n_rows-1]."
     left, right = context
@@ -244,7 +244,7 @@ def num_audio_frames(n_rows: int, fps: float = 25.0, official: bool = False) -> 
         return f + 1
     return int(np.ceil(n_rows * fps / FEATURE_RATE - 1e-9))
 
-# %% ../nbs/01_audio.ipynb #2c4a4279
+# %% ../nbs/01_audio.ipynb #4e198db1
 MEL_RATE = 80   # SyncNet mel frames per second
 
 def syncnet_mel(wave: np.ndarray) -> np.ndarray:
@@ -258,7 +258,7 @@ def syncnet_mel(wave: np.ndarray) -> np.ndarray:
     db = 20 * np.log10(np.maximum(1e-5, basis @ spec)) - 20
     return np.clip(8 * (db + 100) / 100 - 4, -4, 4)
 
-# %% ../nbs/01_audio.ipynb #4e198db1
+# %% ../nbs/01_audio.ipynb #d28b51d5
 def mel_window_length(num_frames: int = 16, fps: float = 25.0) -> int:
     "Mel frames heard by `num_frames` video frames: 52 for 16 at 25 fps, 80 for 25."
     return int(np.ceil(num_frames * MEL_RATE / fps - 1e-9))
@@ -272,7 +272,7 @@ def mel_window(mel: np.ndarray, start_frame: int, num_frames: int = 16, fps: flo
         mel = np.concatenate([mel, np.repeat(mel[:, -1:], start + n - mel.shape[1], axis=1)], axis=1)
     return mel[:, start:start + n]
 
-# %% ../nbs/01_audio.ipynb #32de9ec1
+# %% ../nbs/01_audio.ipynb #696930b4
 class FeatureCache:
     "On-disk cache of Whisper features keyed by audio content and model (safetensors files in `folder`)."
     def __init__(self, folder: str | os.PathLike):
@@ -316,7 +316,7 @@ class FeatureCache:
         self.put(key, feats)
         return feats
 
-# %% ../nbs/01_audio.ipynb #696930b4
+# %% ../nbs/01_audio.ipynb #98b82c8a
 def audio_features(audio: str | os.PathLike | np.ndarray, encoder: AudioEncoder,
                    cache: FeatureCache | str | os.PathLike | None = None, **kwargs) -> torch.Tensor:
     "Whisper features (L, n_layers+1, d) of an audio file or 16 kHz waveform, optionally cached on disk."
