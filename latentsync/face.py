@@ -14,8 +14,8 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['MP_LEFT_BROW', 'MP_RIGHT_BROW', 'MP_NOSE', 'DETECTED', 'BRIDGED', 'PASSTHROUGH', 'Face', 'MediaPipeFaces',
            'InsightFaces', 'pick_face', 'track_faces', 'face_template', 'crop_size', 'similarity_transform',
-           'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms', 'warp_affine', 'align_faces',
-           'crop_faces', 'lower_face_mask', 'latent_mask', 'load_mask', 'paste_surrounding', 'restore_frame',
+           'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms', 'warp_affine', 'crop_faces',
+           'align_faces', 'lower_face_mask', 'latent_mask', 'load_mask', 'paste_surrounding', 'restore_frame',
            'faces_to_crop', 'restore_frames', 'footprint_mask', 'psnr']
 
 # %% ../nbs/03_face.ipynb #d696bf64
@@ -218,21 +218,32 @@ def warp_affine(images: torch.Tensor, matrices: torch.Tensor, size_hw: tuple[int
 def _to_chw(frames: np.ndarray, device=None) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(frames)).to(device).permute(0, 3, 1, 2).float()
 
-def align_faces(frames: np.ndarray, alignment: Alignment, device=None) -> np.ndarray:
-    "Aligned faces (n, R, R, 3) uint8 of RGB frames (n, H, W, 3); frames without a face give a grey crop."
-    res, (cw, ch) = alignment.resolution, crop_size(alignment.resolution)
-    mats = np.nan_to_num(alignment.matrices, nan=0.0).copy()
-    mats[~alignment.has_face] = [[1, 0, 0], [0, 1, 0]]
-    crops = warp_affine(_to_chw(frames, device), torch.from_numpy(mats).to(device), (ch, cw), fill=127.0)
-    crops = crops.clamp(0, 255).permute(0, 2, 3, 1).to(torch.uint8).cpu().numpy()       # truncation, as official
-    crops[~alignment.has_face] = 127
-    return np.stack([cv2.resize(c, (res, res), interpolation=cv2.INTER_LANCZOS4) for c in crops])
+def _source_box(matrix: np.ndarray, cw: int, ch: int, h: int, w: int, margin: int = 2):
+    "The frame box (x0, y0, x1, y1) that the crop of `matrix` samples from, grown by `margin`, clipped to the frame."
+    corners = np.array([[0, 0], [cw - 1, 0], [0, ch - 1], [cw - 1, ch - 1]], np.float64)
+    src = (corners - matrix[:, 2]) @ np.linalg.inv(matrix[:, :2]).T
+    x0, y0 = np.floor(src.min(0)).astype(int) - margin
+    x1, y1 = np.ceil(src.max(0)).astype(int) + margin + 1
+    return max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
 
 def crop_faces(frames: np.ndarray, alignment: Alignment, device=None) -> np.ndarray:
-    "The aligned crops before the resize: (n, 280, 210, 3) uint8 at resolution 256."
-    (cw, ch) = crop_size(alignment.resolution)
-    crops = warp_affine(_to_chw(frames, device), torch.from_numpy(np.nan_to_num(alignment.matrices)).to(device), (ch, cw), fill=127.0)
-    return crops.clamp(0, 255).permute(0, 2, 3, 1).to(torch.uint8).cpu().numpy()
+    """The aligned crops before the resize, (n, 280, 210, 3) uint8 at resolution 256; grey where there is no face.
+    Only the part of each frame that the crop samples is converted and warped (same numbers as warping the frame)."""
+    cw, ch = crop_size(alignment.resolution)
+    out = np.full((len(frames), ch, cw, 3), 127, np.uint8)
+    for i, (frame, m, ok) in enumerate(zip(frames, alignment.matrices, alignment.has_face)):
+        if not ok: continue
+        x0, y0, x1, y1 = _source_box(m, cw, ch, *frame.shape[:2])
+        if x1 - x0 < 2 or y1 - y0 < 2: continue                     # the crop lies outside the frame
+        m_box = m.copy(); m_box[:, 2] += m[:, :2] @ np.array([x0, y0], np.float64)
+        crop = warp_affine(_to_chw(frame[None, y0:y1, x0:x1], device), torch.from_numpy(m_box)[None].to(device), (ch, cw), fill=127.0)
+        out[i] = crop[0].clamp(0, 255).permute(1, 2, 0).to(torch.uint8).cpu().numpy()   # truncation, as official
+    return out
+
+def align_faces(frames: np.ndarray, alignment: Alignment, device=None) -> np.ndarray:
+    "Aligned faces (n, R, R, 3) uint8 of RGB frames (n, H, W, 3), Lanczos-resized; frames without a face give grey."
+    res = alignment.resolution
+    return np.stack([cv2.resize(c, (res, res), interpolation=cv2.INTER_LANCZOS4) for c in crop_faces(frames, alignment, device)])
 
 # %% ../nbs/03_face.ipynb #ddb4ca00
 _CHIN_ROWS = np.array([128, 150, 170, 180, 190, 200, 210, 220, 230, 240, 242])
@@ -273,21 +284,13 @@ def _erode_2x2(m: torch.Tensor) -> torch.Tensor:
     p = F.pad(m, (1, 0, 1, 0), value=1e4)
     return torch.minimum(torch.minimum(p[..., 1:, 1:], p[..., :-1, 1:]), torch.minimum(p[..., 1:, :-1], p[..., :-1, :-1]))
 
-def _footprint_box(matrix: np.ndarray, cw: int, ch: int, h: int, w: int, margin: int):
-    corners = np.array([[0, 0], [cw - 1, 0], [0, ch - 1], [cw - 1, ch - 1]], np.float64)
-    a, t = matrix[:, :2], matrix[:, 2]
-    src = (corners - t) @ np.linalg.inv(a).T
-    x0, y0 = np.floor(src.min(0)).astype(int) - margin
-    x1, y1 = np.ceil(src.max(0)).astype(int) + margin + 1
-    return max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-
 def restore_frame(frame: np.ndarray, face: torch.Tensor, matrix: np.ndarray) -> np.ndarray:
     "Paste `face` (3, 280, 210) in [-1, 1] back into the RGB uint8 `frame` (H, W, 3) through the inverse of `matrix`."
     h, w = frame.shape[:2]
     ch, cw = face.shape[-2:]
     area = ch * cw / abs(np.linalg.det(matrix[:, :2]))
     margin = 3 * (int(math.sqrt(area)) // 20) + 8
-    x0, y0, x1, y1 = _footprint_box(matrix, cw, ch, h, w, margin)
+    x0, y0, x1, y1 = _source_box(matrix, cw, ch, h, w, margin)
     if x1 <= x0 or y1 <= y0: return frame.copy()
     m_box = matrix.copy(); m_box[:, 2] += matrix[:, :2] @ np.array([x0, y0], np.float64)   # frame box -> crop
     inv = np.linalg.inv(np.vstack([m_box, [0, 0, 1]]))[:2]
