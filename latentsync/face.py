@@ -3,7 +3,7 @@
 # %% ../nbs/03_face.ipynb #2da36e36
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -270,8 +270,9 @@ def latent_mask(mask: np.ndarray | torch.Tensor, factor: int = 8) -> torch.Tenso
 
 def load_mask(path: str | Path, resolution: int = 256) -> np.ndarray:
     "A mask image of your own (white = keep, black = regenerate) as float32 (R, R), resized with Lanczos."
-    img = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if img is None: raise FileNotFoundError(f"Could not read the mask image {path}")
+    from PIL import Image   # not cv2.imread: its libpng can clash with the one other libraries load first
+    try: img = np.asarray(Image.open(path).convert("L"))
+    except (OSError, ValueError) as e: raise FileNotFoundError(f"Could not read the mask image {path}: {e}") from None
     return cv2.resize(img, (resolution, resolution), interpolation=cv2.INTER_LANCZOS4).astype(np.float32) / 255
 
 # %% ../nbs/03_face.ipynb #6544da70

@@ -2,7 +2,7 @@
 
 # %% ../nbs/02_video.ipynb #9dd871fc
 from __future__ import annotations
-import os, re, subprocess, tempfile, uuid
+import os, re, subprocess, uuid
 from dataclasses import dataclass
 from pathlib import Path
 
