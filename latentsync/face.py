@@ -2,7 +2,7 @@
 
 # %% ../nbs/03_face.ipynb #2da36e36
 from __future__ import annotations
-import math
+import math, os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ __all__ = ['MP_LEFT_BROW', 'MP_RIGHT_BROW', 'MP_NOSE', 'DETECTED', 'BRIDGED', 'P
            'InsightFaces', 'pick_face', 'track_faces', 'face_template', 'crop_size', 'similarity_transform',
            'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms', 'warp_affine', 'crop_faces',
            'align_faces', 'lower_face_mask', 'latent_mask', 'load_mask', 'paste_surrounding', 'restore_frame',
-           'faces_to_crop', 'restore_frames', 'footprint_mask', 'psnr']
+           'faces_to_crop', 'restore_frames', 'footprint_mask', 'psnr', 'align_video']
 
 # %% ../nbs/03_face.ipynb #d696bf64
 MP_LEFT_BROW = [70, 63, 105, 66, 107, 46, 53, 52, 65, 55]        # the brow on the image's left
@@ -337,3 +337,31 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     "Peak signal-to-noise ratio in dB between two uint8 images (or selections of pixels)."
     mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
     return float("inf") if mse == 0 else 10 * math.log10(255**2 / mse)
+
+# %% ../nbs/03_face.ipynb #e29fd513
+def align_video(path: str | Path, resolution: int = 256, detector=None, cache: str | Path | None = None,
+                max_gap: int = 12, chunk: int = 32, max_frames: int | None = None, progress: bool = False) -> tuple[np.ndarray, Alignment]:
+    "Aligned faces (N, R, R, 3) uint8 at 25 fps and their `Alignment` for a video file (its first `max_frames`), optionally cached."
+    import hashlib
+    from latentsync.video import VideoReader
+    path = Path(path)
+    reader = VideoReader(path)
+    key = None
+    if cache is not None:
+        st = path.stat()
+        key = Path(cache)/f"aligned_{hashlib.sha1(f'{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{resolution}|{max_frames}'.encode()).hexdigest()[:16]}.npz"
+        if key.exists():
+            try:
+                z = np.load(key)
+                return z["faces"], Alignment(z["matrices"], z["status"], resolution)
+            except Exception: key.unlink(missing_ok=True)
+    n = len(reader) if max_frames is None else min(max_frames, len(reader))
+    points, _ = track_faces((f for _, c in reader.chunks(chunk, stop=n) for f in c), detector, progress=progress, total=n)
+    alignment = align_transforms(points, resolution, max_gap=max_gap)
+    faces = np.concatenate([align_faces(c, alignment[s:s + len(c)]) for s, c in reader.chunks(chunk, stop=n)])
+    if key is not None:
+        key.parent.mkdir(parents=True, exist_ok=True)
+        tmp = key.with_suffix(".tmp.npz")
+        np.savez(tmp, faces=faces, matrices=alignment.matrices, status=alignment.status)
+        os.replace(tmp, key)
+    return faces, alignment
