@@ -349,19 +349,19 @@ def align_video(path: str | Path, resolution: int = 256, detector=None, cache: s
     key = None
     if cache is not None:
         st = path.stat()
-        key = Path(cache)/f"aligned_{hashlib.sha1(f'{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{resolution}|{max_frames}'.encode()).hexdigest()[:16]}.npz"
-        if key.exists():
-            try:
-                z = np.load(key)
-                return z["faces"], Alignment(z["matrices"], z["status"], resolution)
-            except Exception: key.unlink(missing_ok=True)
+        key = Path(cache)/f"aligned_{hashlib.sha1(f'{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{resolution}|{max_frames}'.encode()).hexdigest()[:16]}"
+        try:
+            z = np.load(key.with_suffix(".npz"))
+            faces = np.load(key.with_suffix(".faces.npy"), mmap_mode="r")      # memory-mapped: read on demand
+            return faces, Alignment(z["matrices"], z["status"], resolution)
+        except (OSError, ValueError, KeyError): pass                            # absent or damaged: recompute
     n = len(reader) if max_frames is None else min(max_frames, len(reader))
     points, _ = track_faces((f for _, c in reader.chunks(chunk, stop=n) for f in c), detector, progress=progress, total=n)
     alignment = align_transforms(points, resolution, max_gap=max_gap)
     faces = np.concatenate([align_faces(c, alignment[s:s + len(c)]) for s, c in reader.chunks(chunk, stop=n)])
     if key is not None:
         key.parent.mkdir(parents=True, exist_ok=True)
-        tmp = key.with_suffix(".tmp.npz")
-        np.savez(tmp, faces=faces, matrices=alignment.matrices, status=alignment.status)
-        os.replace(tmp, key)
+        tmp = key.parent/f".{key.name}.{os.getpid()}"
+        np.save(f"{tmp}.faces.npy", faces); np.savez(f"{tmp}.npz", matrices=alignment.matrices, status=alignment.status)
+        os.replace(f"{tmp}.faces.npy", key.with_suffix(".faces.npy")); os.replace(f"{tmp}.npz", key.with_suffix(".npz"))
     return faces, alignment
