@@ -2,8 +2,8 @@
 
 # %% ../nbs/09_train_stage1.ipynb #8061ccc4
 from __future__ import annotations
-import json, math, os, shutil, time
-from dataclasses import dataclass, field, asdict, replace
+import json, os, shutil, time
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 import numpy as np

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from .diffusion import recover_x0, vae_decode
 from .syncnet import cosine_loss
 from .losses import lpips_lower_half
-from .train_stage1 import TrainConfig, TRAIN_PRESETS, train_unet, set_trainable, encode_batch, noise_loss
+from .train_stage1 import TrainConfig, train_unet
 
 # %% auto #0
 __all__ = ['PixelLosses', 'train_stage2']
