@@ -3,7 +3,7 @@
 # %% ../nbs/06_syncnet.ipynb #abb2f16e
 from __future__ import annotations
 import json, math, os, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +15,9 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets, get_device
+from .core import Presets
+from .audio import load_audio, syncnet_mel, mel_window
+from .face import align_video
 
 # %% auto #0
 __all__ = ['SYNCNET_PRESETS', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig', 'StableSyncNet',
