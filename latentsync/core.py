@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'seed_everything', 'make_generator', 'data_dir', 'sample_data', 'in_test',
-           'default_preset', 'Presets']
+           'default_preset', 'Presets', 'latest_checkpoint', 'save_checkpoint']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -118,3 +118,21 @@ class Presets(dict):
             raise KeyError(f"Unknown {self.what} preset {name!r}; available: {', '.join(self)}")
         cfg = super().__getitem__(name)
         return replace(cfg) if hasattr(cfg, "__dataclass_fields__") else dict(cfg)
+
+# %% ../nbs/00_core.ipynb #b161ef0a
+def latest_checkpoint(ckpt_dir: str | Path) -> Path | None:
+    "The `step_N` folder with the largest N in `ckpt_dir`, or None."
+    ckpt_dir = Path(ckpt_dir)
+    done = [p for p in ckpt_dir.glob("step_*") if p.name.split("_")[-1].isdigit()] if ckpt_dir.exists() else []
+    return max(done, key=lambda p: int(p.name.split("_")[-1])) if done else None
+
+def save_checkpoint(accelerator, ckpt_dir: str | Path, step: int, history: dict) -> Path:
+    "Atomically write accelerate's state and `history.json` to `ckpt_dir/step_{step}` (main process only)."
+    import json, shutil
+    ckpt_dir = Path(ckpt_dir); final, tmp = ckpt_dir/f"step_{step}", ckpt_dir/f".tmp_step_{step}"
+    if tmp.exists(): shutil.rmtree(tmp)
+    accelerator.save_state(str(tmp))
+    (tmp/"history.json").write_text(json.dumps(history))
+    if final.exists(): shutil.rmtree(final)
+    os.replace(tmp, final)
+    return final

@@ -15,15 +15,15 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets
+from .core import Presets, latest_checkpoint, save_checkpoint
 from .audio import load_audio, syncnet_mel, mel_window
 from .face import align_video
 
 # %% auto #0
 __all__ = ['SYNCNET_PRESETS', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig', 'StableSyncNet',
            'cosine_loss', 'load_syncnet', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'SyncPairs',
-           'SyncTrainConfig', 'StepBatches', 'evaluate_syncnet', 'train_syncnet', 'shutil_move', 'plot_history',
-           'save_syncnet', 'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
+           'SyncTrainConfig', 'StepBatches', 'evaluate_syncnet', 'train_syncnet', 'plot_history', 'save_syncnet',
+           'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
 
 # %% ../nbs/06_syncnet.ipynb #7c007ab5
 def _pad_for(factor) -> tuple:
@@ -313,10 +313,6 @@ def evaluate_syncnet(net, dataset, batch_size: int = 64, device=None) -> dict:
         correct += ((cos > 0.5).float().cpu() == y).sum().item(); n += len(y)
     return {"loss": sum(losses) / n, "accuracy": correct / n}
 
-def _latest(ckpt_dir: Path):
-    done = sorted(ckpt_dir.glob("step_*"), key=lambda p: int(p.name.split("_")[1])) if ckpt_dir.exists() else []
-    return done[-1] if done else None
-
 def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os.PathLike, resume: bool = True,
                   progress: bool = True, stop_after: int | None = None) -> dict:
     """Train `net` on `train_ds` with accelerate, validating on `val_ds`; checkpoints, history and `loss.png` go to
@@ -332,7 +328,7 @@ def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os
     net, opt = acc.prepare(net, opt)
     hist = {"step": [], "loss": [], "val_step": [], "val_loss": [], "val_accuracy": [], "config": asdict(cfg)}
     step = 0
-    last = _latest(ckpt_dir) if resume else None
+    last = latest_checkpoint(ckpt_dir) if resume else None
     if last is not None:
         acc.load_state(str(last))
         hist = json.loads((last/"history.json").read_text())
@@ -360,21 +356,12 @@ def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os
             hist["val_step"].append(step); hist["val_loss"].append(r["loss"]); hist["val_accuracy"].append(r["accuracy"])
         if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
             acc.wait_for_everyone()
-            if acc.is_main_process:
-                tmp = ckpt_dir/f".tmp_step_{step}"
-                acc.save_state(str(tmp))
-                (tmp/"history.json").write_text(json.dumps(hist))
-                shutil_move(tmp, ckpt_dir/f"step_{step}")
+            if acc.is_main_process: save_checkpoint(acc, ckpt_dir, step, hist)
         if step == stop_after: break
     bar.close()
     hist["seconds"] = time.time() - t0
     if acc.is_main_process: plot_history(hist, out_dir/"loss.png")
     return hist
-
-def shutil_move(src: Path, dst: Path):
-    import shutil
-    if dst.exists(): shutil.rmtree(dst)
-    os.replace(src, dst)
 
 def plot_history(hist: dict, path: str | os.PathLike | None = None):
     "Training loss (smoothed), validation loss and accuracy; saved to `path` if given."

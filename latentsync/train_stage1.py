@@ -2,7 +2,7 @@
 
 # %% ../nbs/09_train_stage1.ipynb #8061ccc4
 from __future__ import annotations
-import json, os, shutil, time
+import json, os, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import Presets
+from .core import Presets, latest_checkpoint, save_checkpoint
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
 from .unet import LatentSyncUNet, denoise, save_pretrained
 from .syncnet import StepBatches
@@ -133,10 +133,6 @@ def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, g
     fig.suptitle("generated | real", fontsize=9); fig.tight_layout(); fig.savefig(out.with_suffix(".png")); plt.close(fig)
     return out.with_suffix(".mp4")
 
-def _latest(ckpt_dir: Path):
-    done = sorted(ckpt_dir.glob("step_*"), key=lambda p: int(p.name.split("_")[1])) if ckpt_dir.exists() else []
-    return done[-1] if done else None
-
 def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=None, extra_loss=None, resume: bool = True,
                progress: bool = True, stop_after: int | None = None, validate: bool = True) -> dict:
     """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate; `extra_loss(batch, out, unet)` adds
@@ -157,7 +153,7 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
     unet, opt = acc.prepare(unet, opt)
     hist = {"step": [], "losses": {}, "config": asdict(cfg), "trainable_params": n_train, "params": n_all}
     step = 0
-    last = _latest(ckpt_dir) if resume else None
+    last = latest_checkpoint(ckpt_dir) if resume else None
     if last is not None:
         acc.load_state(str(last))
         hist = json.loads((last/"history.json").read_text()); step = hist["step"][-1] if hist["step"] else 0
@@ -188,11 +184,7 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
         if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
             acc.wait_for_everyone()
             if acc.is_main_process:
-                tmp = ckpt_dir/f".tmp_step_{step}"
-                if tmp.exists(): shutil.rmtree(tmp)
-                acc.save_state(str(tmp)); (tmp/"history.json").write_text(json.dumps(hist))
-                if (ckpt_dir/f"step_{step}").exists(): shutil.rmtree(ckpt_dir/f"step_{step}")
-                os.replace(tmp, ckpt_dir/f"step_{step}")
+                save_checkpoint(acc, ckpt_dir, step, hist)
                 save_pretrained(acc.unwrap_model(unet), out_dir/"unet", global_step=step)
         if validate and acc.is_main_process and (step % cfg.val_every == 0 or step == cfg.steps):
             validation_clip(acc.unwrap_model(unet), vae, make_scheduler(), dataset, out_dir/f"val_step_{step}", cfg.val_steps, cfg.val_guidance)
