@@ -25,7 +25,7 @@ def run(seconds, steps, unet, threads):
     t0 = time.perf_counter()
     r = sync(sample_data("demo1_video.mp4"), tmp/"a.wav", tmp/"o.mp4", models, steps=steps, progress=False)
     total = time.perf_counter() - t0
-    row = {"unet": unet, "audio_s": seconds, "steps": steps, "frames": r.frames, "total_s": total, "fps": r.frames / total}
+    row = {"unet": unet, "input_audio_s": seconds, "steps": steps, "frames": r.frames, "total_s": total, "fps": r.frames / total}
     row.update({f"{k}_s": v for k, v in r.timings.items()})
     return row
 
@@ -42,6 +42,6 @@ if __name__ == "__main__":
         r = isolated(run, s, a.steps, a.unet, a.threads); r["peak_rss_gib"] = r.pop("peak_rss_mib", 0) / 1024; rows.append(r)
         table([r], list(r))
     print()
-    cols = ["unet", "audio_s", "steps", "frames", "total_s", "fps", "faces_s", "decode_s", "align_s", "vae_s", "unet_s", "paste_s", "encode_s", "peak_rss_gib", "error"]
+    cols = ["unet", "input_audio_s", "steps", "frames", "total_s", "fps", "audio_s", "faces_s", "decode_s", "align_s", "vae_s", "unet_s", "paste_s", "encode_s", "peak_rss_gib", "error"]
     table(rows, cols)
     save(f"pipeline_{a.unet}", rows)

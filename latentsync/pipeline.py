@@ -134,7 +134,8 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     with VideoWriter(out, fps=MODEL_FPS, audio=audio, crf=crf, inputs=(video, audio)) as writer:
         for s in range(0, n_out, window):
             idx = schedule[s:s + window]; n = len(idx)
-            with tm("decode"): frames = reader.get(idx)
+            with tm("decode"):                                                                   # ascending reads: no backward seeks
+                order = np.unique(idx); frames = reader.get(order)[np.searchsorted(order, idx)]
             al = alignment[idx]
             with tm("align"):
                 faces = torch.from_numpy(align_faces(frames, al)).to(m.device).permute(0, 3, 1, 2).to(m.dtype) / 127.5 - 1
