@@ -114,7 +114,11 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     video, audio, out = Path(video), Path(audio), Path(out)
     tm = _Timer()
     with tm("checks"): reader, wave = check_inputs(video, audio, out)
-    models = models or load_models()
+    if models is None:
+        import warnings
+        warnings.warn("sync() got no models: using tiny random-weight ones, so the mouth will be noise. "
+                      "Pass models=load_models(checkpoints/latentsync_unet.pt, whisper=..., vae=...).")
+        models = load_models()
     m, R = models, models.resolution
     with tm("audio"):
         feats = whisper_features(wave, m.whisper)
