@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'seed_everything', 'make_generator', 'data_dir', 'sample_data', 'in_test',
-           'default_preset', 'Presets', 'latest_checkpoint', 'save_checkpoint']
+           'default_preset', 'Presets', 'latest_checkpoint', 'save_checkpoint', 'load_checkpoint']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -136,3 +136,11 @@ def save_checkpoint(accelerator, ckpt_dir: str | Path, step: int, history: dict)
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final)
     return final
+
+# %% ../nbs/00_core.ipynb #8f598cb0
+def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "") -> dict:
+    "`source` if it is a dict, else the checkpoint file read with `weights_only=True`; a clear error if it is missing."
+    if isinstance(source, dict): return source
+    p = Path(source)
+    if not p.is_file(): raise FileNotFoundError(f"{what} checkpoint not found: {p}." + (f" {hint}" if hint else ""))
+    return torch.load(p, map_location="cpu", weights_only=True)

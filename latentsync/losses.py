@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import Presets
+from .core import Presets, load_checkpoint
 
 # %% auto #0
 __all__ = ['VIDEOMAE_PRESETS', 'VGG16_FILE', 'videomae_v2_to_hf', 'TREPA', 'load_trepa', 'load_lpips', 'lpips_lower_half']
@@ -72,12 +72,8 @@ def load_trepa(checkpoint: str | os.PathLike | dict | None = None, preset: str =
     "TREPA with the official VideoMAE-v2 checkpoint (path, or its loaded dict); `checkpoint=None` gives random weights."
     t = TREPA(preset)
     if checkpoint is not None:
-        if not isinstance(checkpoint, dict):
-            p = Path(checkpoint)
-            if not p.is_file():
-                raise FileNotFoundError(f"TREPA checkpoint not found: {p}. The official one is "
-                                        "`checkpoints/auxiliary/vit_g_hybrid_pt_1200e_ssv2_ft.pth` (VideoMAE-v2 ViT-g, SSv2).")
-            checkpoint = torch.load(p, map_location="cpu", weights_only=True)
+        checkpoint = load_checkpoint(checkpoint, "TREPA", "The official one is "
+                                     "`checkpoints/auxiliary/vit_g_hybrid_pt_1200e_ssv2_ft.pth` (VideoMAE-v2 ViT-g, SSv2).")
         hf, fc = videomae_v2_to_hf(checkpoint)
         t.model.load_state_dict(hf, strict=True)
         t.fc_norm.load_state_dict(fc, strict=True)

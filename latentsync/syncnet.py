@@ -15,7 +15,7 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets, latest_checkpoint, save_checkpoint
+from .core import Presets, latest_checkpoint, save_checkpoint, load_checkpoint
 from .audio import load_audio, syncnet_mel, mel_window
 from .face import align_video
 
@@ -178,12 +178,8 @@ def cosine_loss(vision: torch.Tensor, audio: torch.Tensor, y: torch.Tensor) -> t
 def load_syncnet(source: str | os.PathLike | dict = "stable_syncnet", config: SyncNetConfig | str | None = None, device=None) -> "StableSyncNet":
     "A `StableSyncNet` from an official `stable_syncnet.pt` (path or dict, loaded strict) or a preset name (random weights)."
     if isinstance(source, str) and source in SYNCNET_PRESETS: return StableSyncNet(source).to(device or "cpu")
-    if not isinstance(source, dict):
-        p = Path(source)
-        if not p.is_file():
-            raise FileNotFoundError(f"SyncNet checkpoint not found: {p}. The official one is `checkpoints/stable_syncnet.pt` "
-                                    "from the LatentSync release (Hugging Face repo ByteDance/LatentSync-1.6).")
-        source = torch.load(p, map_location="cpu", weights_only=True)
+    source = load_checkpoint(source, "SyncNet", "The official one is `checkpoints/stable_syncnet.pt` "
+                             "from the LatentSync release (Hugging Face repo ByteDance/LatentSync-1.6).")
     if "state_dict" not in source: raise ValueError("Not a SyncNet checkpoint: expected a dict with a 'state_dict'.")
     net = StableSyncNet(config or "stable_syncnet")
     net.load_state_dict(source["state_dict"], strict=True)

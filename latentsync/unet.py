@@ -14,7 +14,7 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import BasicTransformerBlock, FeedForward
 from diffusers.models.embeddings import Timesteps, TimestepEmbedding
 
-from .core import Presets
+from .core import Presets, load_checkpoint
 
 # %% auto #0
 __all__ = ['UNET_PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'UNetConfig', 'per_frame', 'ResnetBlock3D', 'SpatialTransformer',
@@ -334,12 +334,8 @@ def _load_checked(unet, sd: dict, report: LoadReport) -> LoadReport:
 
 def load_official_unet(checkpoint: str | os.PathLike | dict, config: UNetConfig | str = "stage2", device=None, dtype=torch.float32):
     "A `LatentSyncUNet` from an official `latentsync_unet.pt` (or a loaded dict), with the official dropping rules."
-    if not isinstance(checkpoint, dict):
-        p = Path(checkpoint)
-        if not p.is_file():
-            raise FileNotFoundError(f"U-Net checkpoint not found: {p}. The official one is `checkpoints/latentsync_unet.pt` "
-                                    "from the LatentSync release (Hugging Face repo ByteDance/LatentSync-1.6).")
-        checkpoint = torch.load(p, map_location="cpu", weights_only=True)
+    checkpoint = load_checkpoint(checkpoint, "U-Net", "The official one is `checkpoints/latentsync_unet.pt` "
+                                 "from the LatentSync release (Hugging Face repo ByteDance/LatentSync-1.6).")
     if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
         raise ValueError("Not an official LatentSync U-Net checkpoint: expected a dict with a 'state_dict'.")
     unet = LatentSyncUNet(config)
