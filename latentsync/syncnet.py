@@ -139,8 +139,8 @@ SYNCNET_PRESETS = Presets("SyncNet",
         EncoderConfig(1, attn_blocks=(0, 0, 0, 1, 1, 0, 0), **_AUDIO16),
         EncoderConfig(64, (128, 256, 512, 1024, 2048, 2048), (2, 2, 2, 2, 2, 1), (0, 0, 1, 1, 0, 0)),
         image_size=32, lower_half=False, latent_space=True),
-    tiny=SyncNetConfig(EncoderConfig(1, (32, 32, 32, 64, 64, 64, 64), ((2, 1), 2, 2, 1, 2, 2, (2, 3)), (0, 0, 0, 1, 0, 0, 0)),
-                       EncoderConfig(48, (32, 32, 32, 64, 64, 64), ((1, 2), 2, 2, 2, 2, 2), (0, 0, 0, 1, 0, 0)), image_size=64),
+    tiny=SyncNetConfig(EncoderConfig(1, (32, 32, 32, 64, 64, 128, 512), ((2, 1), 2, 2, 1, 2, 2, (2, 3)), (0, 0, 0, 1, 0, 0, 0)),
+                       EncoderConfig(48, (32, 32, 32, 64, 128, 512), ((1, 2), 2, 2, 2, 2, 2), (0, 0, 0, 1, 0, 0)), image_size=64),
 )
 
 # %% ../nbs/06_syncnet.ipynb #9f2551ac
@@ -419,6 +419,7 @@ def sync_curve(net, faces: np.ndarray, mel: np.ndarray, vshift: int = 15, stride
     dists = np.full((len(starts), len(shifts)), np.nan)
     for w, s in enumerate(starts):
         cols = [(j, index[s + k]) for j, k in enumerate(shifts) if s + k in index]
+        if not cols: continue                                   # no audio left for this window at any shift
         j, ia = zip(*cols)
         dists[w, list(j)] = (vis[w][None] - aud[list(ia)]).norm(dim=1).cpu().numpy()
     return shifts, dists
@@ -426,6 +427,8 @@ def sync_curve(net, faces: np.ndarray, mel: np.ndarray, vshift: int = 15, stride
 def sync_confidence(net, faces: np.ndarray, mel: np.ndarray, vshift: int = 15, **kwargs) -> dict:
     "Offset (frames), minimum mean distance (LSE-D), confidence = median − min (LSE-C) and the mean distance curve."
     shifts, d = sync_curve(net, faces, mel, vshift, **kwargs)
+    d = d[~np.isnan(d).all(axis=1)]
+    if len(d) == 0: raise ValueError("No window of the video has audio to compare with.")
     curve = np.nanmean(d, axis=0)
     k = int(np.nanargmin(curve))
     return {"offset": int(shifts[k]), "min_dist": float(curve[k]), "confidence": float(np.nanmedian(curve) - curve[k]),
