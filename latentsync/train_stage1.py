@@ -135,8 +135,8 @@ def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, g
 
 def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=None, extra_loss=None, resume: bool = True,
                progress: bool = True, stop_after: int | None = None, validate: bool = True) -> dict:
-    """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate; `extra_loss(batch, out, unet)` adds
-    stage-2 losses as a dict. Resumes from `out_dir`'s latest checkpoint. Returns the loss history."""
+    """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate; `extra_loss(batch, out, lat, vae,
+    scheduler)` returns stage-2 losses as a dict. Resumes from `out_dir`'s latest checkpoint. Returns the loss history."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
     from tqdm.auto import tqdm
