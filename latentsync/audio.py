@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import Presets, get_device
+from .core import Presets, get_device, is_repo_id, hub_path
 
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'MEL_RATE', 'AudioError',
@@ -131,14 +131,16 @@ class AudioEncoder(nn.Module):
 
     def forward(self, mel: torch.Tensor) -> torch.Tensor:
         "(B, n_mels, 3000) log-mel windows -> (B, 1500, n_layers+1, d): embedding output, then each block's output."
-        caught = []
-        grab = lambda out: caught.append(out[0] if isinstance(out, tuple) else out)
-        hooks = [self.encoder.layers[0].register_forward_pre_hook(lambda m, args: grab(args))]
-        hooks += [layer.register_forward_hook(lambda m, args, out: grab(out)) for layer in self.encoder.layers]
-        try: self.encoder(mel.to(self.device, self.dtype))
-        finally:
-            for h in hooks: h.remove()
-        return torch.stack(caught, dim=2)
+        enc = self.encoder                      # WhisperEncoder's own steps, keeping what precedes the final layer norm
+        x = F.gelu(enc.conv1(mel.to(self.device, self.dtype)))
+        x = F.gelu(enc.conv2(x)).permute(0, 2, 1)
+        x = x + enc.embed_positions.weight[: x.shape[1]]
+        outs = [x]
+        for layer in enc.layers:
+            x = layer(x, None)
+            x = x[0] if isinstance(x, tuple) else x          # older transformers return a tuple
+            outs.append(x)
+        return torch.stack(outs, dim=2)
 
     def fingerprint(self) -> str:
         "A hash of the weights and sizes: the model part of feature-cache keys."
@@ -163,7 +165,7 @@ def _read_hf_state(folder: Path) -> dict:
     raise FileNotFoundError(f"No model.safetensors or pytorch_model.bin in {folder}")
 
 def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None) -> AudioEncoder:
-    """An `AudioEncoder` from an OpenAI checkpoint (path or loaded dict), a Hugging Face Whisper folder or cached repo id,
+    """An `AudioEncoder` from an OpenAI checkpoint (path or loaded dict), a Hugging Face Whisper folder or repo id,
     or a preset name (random weights)."""
     if isinstance(source, str) and source in WHISPER_PRESETS:
         enc = AudioEncoder(source)
@@ -177,15 +179,13 @@ def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None
         enc.encoder.load_state_dict(openai_to_hf_encoder(ckpt["model_state_dict"]), strict=True)
     else:
         folder = Path(source)
-        if not folder.is_dir():
-            try:
-                from huggingface_hub import snapshot_download
-                folder = Path(snapshot_download(str(source), local_files_only=True))
-            except Exception as e:
-                raise FileNotFoundError(
-                    f"Whisper weights not found: {source!r} is neither a file, a folder, a preset "
-                    f"({', '.join(WHISPER_PRESETS)}) nor a repo id in the local Hugging Face cache. The official model is "
-                    "`checkpoints/whisper/tiny.pt` from the LatentSync release, or the Hugging Face repo openai/whisper-tiny.") from e
+        if is_repo_id(str(source)):                               # local cache, else one download when online
+            folder = hub_path(str(source), allow_patterns=["config.json", "model.safetensors"])
+        elif not folder.is_dir():
+            raise FileNotFoundError(
+                f"Whisper weights not found: {source!r} is neither a file, a folder, a preset "
+                f"({', '.join(WHISPER_PRESETS)}) nor a Hugging Face repo id. The official model is "
+                "`checkpoints/whisper/tiny.pt` from the LatentSync release, or the Hugging Face repo openai/whisper-tiny.")
         cfg = json.loads((folder/"config.json").read_text())
         enc = AudioEncoder(WhisperDims(n_mels=cfg["num_mel_bins"], n_audio_ctx=cfg["max_source_positions"],
                                        n_audio_state=cfg["d_model"], n_audio_head=cfg["encoder_attention_heads"],

@@ -49,20 +49,29 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="report the device, find the sample data, run the audio front end on a sample clip")
     c.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     s = sub.add_parser("sync", help="lip-sync a video to new speech",
-                       description="Regenerate the lower face of VIDEO so that the lips follow AUDIO, and write OUT (H.264 at 25 fps "
-                                   "with AUDIO as its sound track). Without --checkpoint, a tiny random-weight model runs: the "
-                                   "mouth is noise, useful only to try the mechanics.")
+                       description="Regenerate the lower face of VIDEO so that the lips follow AUDIO, and write OUT (H.264 with AUDIO "
+                                   "as its sound track; as long as AUDIO: a shorter video is played back and forth, a longer one "
+                                   "is cut). Real weights: --checkpoint ByteDance/LatentSync-1.6 (downloaded once while online) or "
+                                   "the files --checkpoint latentsync_unet.pt --whisper whisper/tiny.pt --vae <SD VAE folder>. "
+                                   "Without --checkpoint, a tiny random-weight model runs: the mouth is noise, useful only to try "
+                                   "the mechanics.")
     s.add_argument("--video", required=True, help="the talking-face video (any container ffmpeg reads, any frame rate)")
     s.add_argument("--audio", required=True, help="the new speech (wav, mp3, m4a, or a video's audio track)")
     s.add_argument("--out", required=True, help="the output .mp4 (written only when complete; never over an input)")
-    s.add_argument("--checkpoint", default="tiny", help="the official latentsync_unet.pt, a folder saved by save_pretrained, or a "
-                   "preset name with random weights (default: tiny)")
+    s.add_argument("--checkpoint", default="tiny", help="the official latentsync_unet.pt, a Hugging Face repo id holding it "
+                   "(ByteDance/LatentSync-1.6), a folder saved by save_pretrained, or a preset name with random weights (default: tiny)")
     s.add_argument("--config", default="stage2_512", help="U-Net config of the checkpoint: stage2_512 (LatentSync 1.6, default) or stage2 (1.5)")
-    s.add_argument("--whisper", default=None, help="Whisper checkpoint (the official checkpoints/whisper/tiny.pt); needed with --checkpoint")
-    s.add_argument("--vae", default=None, help="SD VAE folder or cached repo id (stabilityai/sd-vae-ft-mse); needed with --checkpoint")
+    s.add_argument("--whisper", default=None, help="Whisper checkpoint (the official checkpoints/whisper/tiny.pt); needed with a "
+                   "checkpoint file (a repo id brings its own)")
+    s.add_argument("--vae", default=None, help="SD VAE folder or repo id (stabilityai/sd-vae-ft-mse, the default with a repo id); "
+                   "needed with a checkpoint file")
     s.add_argument("--steps", type=int, default=20, help="DDIM steps (default 20)")
     s.add_argument("--guidance", type=float, default=1.5, help="classifier-free guidance scale; 1 disables it (default 1.5)")
     s.add_argument("--seed", type=int, default=1247, help="random seed (default 1247)")
+    s.add_argument("--deep-cache", action="store_true", help="DeepCache step caching as in the official app: the full U-Net "
+                   "every 3rd DDIM step only; about 2x faster, slightly different output (default: off)")
+    s.add_argument("--fps", default="model", help="output frame rate: 'model' (25, as official; the default), 'source' (the "
+                   "input video's, repeating frames as needed) or a number")
     s.add_argument("--crf", type=int, default=18, help="H.264 quality, lower is better (default 18)")
     s.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
@@ -71,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 def _sync(a) -> None:
     from latentsync.pipeline import sync, load_models
     models = load_models(a.checkpoint, a.whisper, a.vae, a.config, a.device, a.precision)
-    res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf)
+    res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf,
+               deep_cache=3 if a.deep_cache else 0, fps=a.fps)
     print(res)
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'seed_everything', 'make_generator', 'data_dir', 'sample_data', 'in_test',
-           'default_preset', 'Presets', 'latest_checkpoint', 'save_checkpoint', 'load_checkpoint']
+           'default_preset', 'Presets', 'latest_checkpoint', 'save_checkpoint', 'load_checkpoint', 'is_repo_id',
+           'hub_offline', 'hub_path']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -144,3 +145,36 @@ def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "")
     p = Path(source)
     if not p.is_file(): raise FileNotFoundError(f"{what} checkpoint not found: {p}." + (f" {hint}" if hint else ""))
     return torch.load(p, map_location="cpu", weights_only=True)
+
+# %% ../nbs/00_core.ipynb #4c59a38f
+def is_repo_id(source) -> bool:
+    "True for a string shaped like a Hugging Face repo id (`owner/name`, no weight-file suffix) that is not a local path."
+    import re
+    if not isinstance(source, str) or Path(source).exists(): return False
+    if Path(source).suffix.lower() in (".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".json", ".yaml"): return False
+    return re.fullmatch(r"[\w.-]+/[\w.-]+", source) is not None
+
+def hub_offline() -> bool:
+    "True when downloads from the Hugging Face Hub are switched off (HF_HUB_OFFLINE)."
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+def hub_path(repo_id: str, filename: str | None = None, allow_patterns=None, revision: str | None = None,
+             cache_dir: str | os.PathLike | None = None) -> Path:
+    """Local path of `filename` in the Hugging Face repo `repo_id` (or, with no filename, of its snapshot folder limited
+    to `allow_patterns`): from the local cache, else downloaded once unless HF_HUB_OFFLINE is set."""
+    import huggingface_hub as hub
+    what = f"{repo_id}/{filename}" if filename else repo_id
+    def get(local: bool):
+        kw = dict(revision=revision, cache_dir=cache_dir, local_files_only=local)
+        if filename: return hub.hf_hub_download(repo_id, filename, **kw)
+        return hub.snapshot_download(repo_id, allow_patterns=allow_patterns, **kw)
+    try: return Path(get(local=True))
+    except Exception: pass
+    if hub_offline():
+        raise FileNotFoundError(f"{what} is not in the local Hugging Face cache and downloads are off (HF_HUB_OFFLINE=1). "
+                                "Unset HF_HUB_OFFLINE while online, or pass a local path.")
+    try: return Path(get(local=False))
+    except Exception as e:
+        msg = (str(e).strip().splitlines() or [""])[0][:200]
+        raise FileNotFoundError(f"Could not get {what} from the Hugging Face Hub ({type(e).__name__}: {msg}). "
+                                "Check the repo id and your connection, or pass a local path.") from None

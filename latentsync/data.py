@@ -67,8 +67,8 @@ class UNetDataset(torch.utils.data.Dataset):
     def __len__(self): return len(self.index)
 
     def ref_start(self, i: int) -> int:
-        "Start of the reference window of sample `i`: at least `num_frames` away from the target's start."
-        ci, s = self.index[i]
+        "Start of the reference window of sample `i` (ids past `len` are later epochs): `num_frames` or more from the target."
+        ci, s = self.index[i % len(self)]
         last = self.clips[ci].usable - self.num_frames
         choices = [r for r in range(0, last + 1) if abs(r - s) >= self.num_frames]
         return int(np.random.default_rng([self.seed, i]).choice(choices))
@@ -78,7 +78,7 @@ class UNetDataset(torch.utils.data.Dataset):
         return x / 127.5 - 1
 
     def __getitem__(self, i: int) -> dict:
-        ci, s = self.index[i]
+        ci, s = self.index[i % len(self)]
         clip = self.clips[ci]
         gt, ref = self._frames(clip, s), self._frames(clip, self.ref_start(i))
         mask = self.mask.expand(self.num_frames, 1, -1, -1)

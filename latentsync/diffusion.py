@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 
-from .core import Presets, get_device
+from .core import Presets, get_device, is_repo_id, hub_path
 
 # %% auto #0
 __all__ = ['SCHEDULER_CONFIG', 'VAE_SCALE', 'VAE_PRESETS', 'make_scheduler', 'load_vae', 'vae_encode', 'vae_decode',
@@ -31,19 +31,21 @@ VAE_PRESETS = Presets("VAE",
     **{"sd-vae-ft-mse": dict(block_out_channels=(128, 256, 512, 512), layers_per_block=2, norm_num_groups=32)})
 
 def load_vae(source: str | os.PathLike = "tiny", device=None, dtype=torch.float32):
-    "An `AutoencoderKL` from a folder, a cached Hugging Face repo id, or a preset name (random weights), in eval mode."
+    "An `AutoencoderKL` from a folder, a Hugging Face repo id (see `core.hub_path`), or a preset name (random weights), in eval mode."
     from diffusers import AutoencoderKL
     if isinstance(source, str) and source in VAE_PRESETS:
         vae = AutoencoderKL(down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
                             latent_channels=4, **VAE_PRESETS[source])
     else:
         path = Path(source)
+        if not path.exists() and is_repo_id(str(source)):                    # local cache, else one download when online
+            path = hub_path(str(source), allow_patterns=["config.json", "diffusion_pytorch_model.safetensors"])
         try:
-            vae = AutoencoderKL.from_pretrained(str(path if path.exists() else source), local_files_only=True)
+            vae = AutoencoderKL.from_pretrained(str(path), local_files_only=True)
         except Exception as e:
             raise FileNotFoundError(
                 f"VAE weights not found at {source!r} (a folder with config.json and diffusion_pytorch_model.safetensors, "
-                "or a repo id in the local Hugging Face cache). The official VAE is stabilityai/sd-vae-ft-mse: "
+                "or a Hugging Face repo id). The official VAE is stabilityai/sd-vae-ft-mse: "
                 "`huggingface-cli download stabilityai/sd-vae-ft-mse` while online.") from e
     vae.register_to_config(scaling_factor=VAE_SCALE, shift_factor=0.0)
     vae = vae.to(get_device(device))

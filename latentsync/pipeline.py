@@ -9,16 +9,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import get_device, get_dtype, make_generator
+from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path
 from .audio import load_audio, load_audio_encoder, whisper_features, audio_window_indices, num_audio_frames, AudioError
-from .video import VideoReader, VideoWriter, MODEL_FPS
+from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
                              lower_face_mask, latent_mask, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrained, denoise
 
 # %% auto #0
-__all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs', 'SyncResult', 'sync']
+__all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs', 'SyncResult', 'sync']
 
 # %% ../nbs/11_pipeline.ipynb #6fdb6398
 @dataclass
@@ -34,10 +34,16 @@ class LipSyncModels:
 
 def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
                 config: str = "stage2_512", device=None, precision: str = "auto") -> LipSyncModels:
-    """Load the U-Net (official .pt + `config`, a saved folder, or a preset with random weights), the Whisper encoder and
-    the VAE. With a random-weight preset U-Net, Whisper and VAE default to random-weight models of the right shapes."""
+    """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, or a
+    preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
+    `whisper/tiny.pt` and the VAE to `stabilityai/sd-vae-ft-mse`. With a random-weight preset U-Net, Whisper and VAE
+    default to random-weight models of the right shapes."""
     dev = get_device(device); dtype = get_dtype(dev, precision)
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
+    if not random_unet and is_repo_id(str(unet)):                        # e.g. ByteDance/LatentSync-1.6
+        repo, unet = str(unet), hub_path(str(unet), "latentsync_unet.pt")
+        if whisper is None: whisper = hub_path(repo, "whisper/tiny.pt")
+        if vae is None: vae = "stabilityai/sd-vae-ft-mse"
     if random_unet: net = LatentSyncUNet(unet)
     elif Path(unet).is_dir(): net = from_pretrained(unet)
     else: net, _ = load_official_unet(unet, config)
@@ -65,6 +71,16 @@ def frame_schedule(n_video: int, n_out: int) -> np.ndarray:
     loops = math.ceil(n_out / n_video)
     seq = np.concatenate([np.arange(n_video) if k % 2 == 0 else np.arange(n_video)[::-1] for k in range(loops)])
     return seq[:n_out]
+
+# %% ../nbs/11_pipeline.ipynb #e74ecfa6
+def output_fps(fps: float | str, source_fps: float) -> float:
+    "The output frame rate for `fps` = \"model\" (25), \"source\" (`source_fps`) or a positive number."
+    if fps == "model": return MODEL_FPS
+    if fps == "source": return float(source_fps)
+    try: value = float(fps)
+    except (TypeError, ValueError): value = -1.0
+    if not (0 < value <= 240): raise ValueError(f'fps must be "model" (25), "source" or a rate in (0, 240], got {fps!r}.')
+    return value
 
 # %% ../nbs/11_pipeline.ipynb #8d3f6787
 class NoFaceError(ValueError):
@@ -107,13 +123,16 @@ class _Timer(dict):
 
 @torch.no_grad()
 def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,
-         steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, crf: int = 18, window: int = 16,
-         max_gap: int = 12, detector=None, progress: bool = True) -> SyncResult:
-    "Lip-sync `video` to `audio` and write `out` (H.264 + the new audio). See the notebook for the steps."
+         steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
+         crf: int = 18, window: int = 16, max_gap: int = 12, detector=None, progress: bool = True) -> SyncResult:
+    """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio). `deep_cache=3` is the official app's step
+    caching; `fps` is the output rate: "model" (25, as official), "source" (the input video's) or a number."""
     from tqdm.auto import tqdm
     video, audio, out = Path(video), Path(audio), Path(out)
+    if steps < 1: raise ValueError(f"steps must be at least 1, got {steps}.")
     tm = _Timer()
     with tm("checks"): reader, wave = check_inputs(video, audio, out)
+    out_fps = output_fps(fps, reader.info.fps)
     if models is None:
         import warnings
         warnings.warn("sync() got no models: using tiny random-weight ones, so the mouth will be noise. "
@@ -129,13 +148,15 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
         alignment = align_transforms(points, R, max_gap=max_gap)
         if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {video}.")
     schedule = frame_schedule(len(reader), n_out)
+    out_map = resample_indices(n_out, MODEL_FPS, out_fps)                    # model frame shown by each output frame
+    scheduler = type(m.scheduler).from_config(m.scheduler.config)            # our own copy: runs may share `models`
     mask = torch.from_numpy(lower_face_mask(R))[None, None].to(m.device, m.dtype)
     mask_lat = latent_mask(lower_face_mask(R)).to(m.device, m.dtype)[:, :, None]                # (1, 1, 1, h, w)
     g = make_generator(seed, m.device)
     h = R // 8
     noise = torch.randn((1, 4, 1, h, h), generator=g, device=m.device, dtype=m.dtype)           # one map for every frame
     bar = tqdm(total=n_out, unit="frame", desc="lip-sync", disable=not progress)
-    with VideoWriter(out, fps=MODEL_FPS, audio=audio, crf=crf, inputs=(video, audio)) as writer:
+    with VideoWriter(out, fps=out_fps, audio=audio, crf=crf, inputs=(video, audio)) as writer:
         for s in range(0, n_out, window):
             idx = schedule[s:s + window]; n = len(idx)
             with tm("decode"):                                                                   # ascending reads: no backward seeks
@@ -150,15 +171,17 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
             with tm("unet"):
                 idx_a = torch.from_numpy(audio_window_indices(s + n, len(feats), MODEL_FPS)[s:])
                 a = feats[idx_a].flatten(1, 2).to(m.device, m.dtype)
-                z = denoise(m.unet, m.scheduler, noise.expand(-1, -1, n, -1, -1).contiguous(), mask_lat.expand(-1, -1, n, -1, -1),
-                            five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance)
+                z = denoise(m.unet, scheduler, noise.expand(-1, -1, n, -1, -1).contiguous(), mask_lat.expand(-1, -1, n, -1, -1),
+                            five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance, deep_cache=deep_cache)
             with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
             with tm("paste"):
                 gen = paste_surrounding(gen.float(), faces.float(), mask.float()).clamp(-1, 1).cpu()
                 result = restore_frames(frames, gen, al)
-            with tm("encode"): writer.write(result)
+            with tm("encode"):
+                lo, hi = np.searchsorted(out_map, [s, s + n])                      # output frames made from this window
+                if hi > lo: writer.write(result[out_map[lo:hi] - s])
             bar.update(n)
     bar.close()
     counts = np.bincount(alignment.status[schedule], minlength=3)
-    return SyncResult(out, n_out, MODEL_FPS, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
+    return SyncResult(out, len(out_map), out_fps, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
                                               "passed through": int(counts[PASSTHROUGH])}, dict(tm))

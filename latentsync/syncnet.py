@@ -234,34 +234,39 @@ def load_clip(video: str | os.PathLike, image_size: int = 256, audio: str | os.P
     return Clip(faces, syncnet_mel(load_audio(audio or video)), Path(video).stem)
 
 class SyncPairs(torch.utils.data.Dataset):
-    "In-sync and shifted (frames, mel) pairs from `clips`, restricted to the fraction `span` of each clip's frames."
+    """Every window of `clips` (within the fraction `span` of each clip's frames) twice: with its own frames (positive,
+    even sample ids) and with frames `min_shift` or more frames away (negative, odd ids). Ids past `len` (the sampler
+    adds epoch·len) give the same pairs with freshly drawn negatives."""
     def __init__(self, clips: list[Clip], num_frames: int = 16, span: tuple = (0.0, 1.0), min_shift: int = 5,
                  seed: int = 0, fps: float = 25.0):
         self.clips, self.num_frames, self.min_shift, self.seed, self.fps = clips, num_frames, min_shift, seed, fps
         self.mel_len = math.ceil(num_frames * 80 / fps - 1e-9)
-        self.items, self.ranges = [], []
+        self.windows, self.ranges = [], []
         for ci, c in enumerate(clips):
             lo, hi = int(span[0] * len(c)), int(span[1] * len(c))
             last = min(hi - num_frames, int((c.mel.shape[1] - self.mel_len) * fps // 80))   # frames and mel must fit
             starts = list(range(lo, last + 1))
             self.ranges.append((lo, last))
-            if last - lo < min_shift: raise ValueError(f"Clip {c.name or ci} span {span} is too short for {num_frames}-frame pairs.")
-            self.items += [(ci, s) for s in starts]
+            if last - lo < 2 * min_shift - 1:                    # every window needs a negative min_shift or more away
+                raise ValueError(f"Clip {c.name or ci} span {span} is too short for {num_frames}-frame pairs "
+                                 f"with negatives {min_shift}+ frames away.")
+            self.windows += [(ci, s) for s in starts]
 
-    def __len__(self): return len(self.items)
+    def __len__(self): return 2 * len(self.windows)
 
+    def window(self, i: int) -> tuple: return self.windows[(i % len(self)) // 2]     # (clip, start of the mel window)
     def label(self, i: int) -> float: return float(i % 2 == 0)
 
     def frame_start(self, i: int) -> int:
         "Start of the frames of sample `i`: the mel's own start for positives, a start `min_shift` or more away for negatives."
-        ci, s = self.items[i]
+        ci, s = self.window(i)
         if self.label(i): return s
         lo, last = self.ranges[ci]
         choices = [t for t in range(lo, last + 1) if abs(t - s) >= self.min_shift]
         return int(np.random.default_rng([self.seed, i]).choice(choices))
 
     def __getitem__(self, i: int):
-        ci, s = self.items[i]
+        ci, s = self.window(i)
         c, y, fs = self.clips[ci], self.label(i), self.frame_start(i)
         frames = torch.from_numpy(c.faces[fs:fs + self.num_frames]).permute(0, 3, 1, 2).float() / 127.5 - 1
         mel = torch.from_numpy(mel_window(c.mel, s, self.num_frames, self.fps)).float()[None]
@@ -285,7 +290,8 @@ class SyncTrainConfig:
     gradient_checkpointing: bool = False
 
 class StepBatches(torch.utils.data.Sampler):
-    "Index batches as a pure function of (seed, position): epoch-wise permutations, starting at batch `start`."
+    """Batches of sample ids as a pure function of (seed, position): epoch-wise permutations of range(n), offset by
+    epoch·n (datasets that draw at random, like `SyncPairs`' negatives, draw anew each epoch), starting at batch `start`."""
     def __init__(self, n: int, batch_size: int, seed: int, start: int = 0, total: int | None = None):
         self.n, self.bs, self.seed, self.start, self.total = n, batch_size, seed, start, total
         self.per_epoch = max(n // batch_size, 1)
@@ -294,7 +300,7 @@ class StepBatches(torch.utils.data.Sampler):
         for k in range(self.start, self.total or self.per_epoch):
             epoch, j = divmod(k, self.per_epoch)
             perm = np.random.default_rng([self.seed, epoch]).permutation(self.n)
-            yield perm[j * self.bs:(j + 1) * self.bs].tolist()
+            yield (epoch * self.n + perm[j * self.bs:(j + 1) * self.bs]).tolist()
 
 @torch.no_grad()
 def evaluate_syncnet(net, dataset, batch_size: int = 64, device=None) -> dict:
@@ -412,6 +418,7 @@ def sync_curve(net, faces: np.ndarray, mel: np.ndarray, vshift: int = 15, stride
     vis = F.normalize(torch.cat([embed_frames(starts[i:i + batch_size]) for i in range(0, len(starts), batch_size)]).float(), dim=1)
     a_starts = sorted({s + k for s in starts for k in range(-vshift, vshift + 1)})
     ok = [t for t in a_starts if t >= 0 and int(80 * t // fps) + n_mel <= mel.shape[1]]
+    if not ok: raise ValueError(f"The audio ({mel.shape[1] / 80:.2f} s) does not reach any {nf}-frame window of the video.")
     mels = lambda ts: torch.stack([torch.from_numpy(mel_window(mel, t, nf, fps)).float()[None] for t in ts]).to(device)
     aud = F.normalize(torch.cat([net.audio_encoder(mels(ok[i:i + batch_size])) for i in range(0, len(ok), batch_size)]).float(), dim=1)
     index = {t: i for i, t in enumerate(ok)}

@@ -214,13 +214,20 @@ class UNetBlock(nn.Module):
             return checkpoint(fn, *args, use_reentrant=False)
         return fn(*args)
 
-    def forward(self, x, temb, context=None, skips=None):
+    def layer(self, k: int, x, temb, context=None, skip=None):
+        "Layer `k`: resnet (on `x` concatenated with `skip` in an up block), spatial transformer, motion module."
+        if skip is not None: x = torch.cat([x, skip], dim=1)
+        x = self._run(self.resnets[k], x, temb)
+        if hasattr(self, "attentions") and k < len(self.attentions): x = self._run(self.attentions[k], x, context)
+        if hasattr(self, "motion_modules") and k < len(self.motion_modules): x = self._run(self.motion_modules[k], x)
+        return x
+
+    def forward(self, x, temb, context=None, skips=None, capture: dict | None = None):
+        "Run every layer; `capture['hidden']` receives the input of the last layer (what DeepCache reuses)."
         outputs = []
-        for k, resnet in enumerate(self.resnets):
-            if self.skip: x = torch.cat([x, skips.pop()], dim=1)
-            x = self._run(resnet, x, temb)
-            if hasattr(self, "attentions") and k < len(self.attentions): x = self._run(self.attentions[k], x, context)
-            if hasattr(self, "motion_modules") and k < len(self.motion_modules): x = self._run(self.motion_modules[k], x)
+        for k in range(len(self.resnets)):
+            if capture is not None and k == len(self.resnets) - 1: capture["hidden"] = x
+            x = self.layer(k, x, temb, context, skips.pop() if self.skip else None)
             outputs.append(x)
         if hasattr(self, "downsamplers"):
             x = self.downsamplers[0](x); outputs.append(x)
@@ -270,7 +277,10 @@ class LatentSyncUNet(nn.Module):
         for blk in [*self.down_blocks, *self.up_blocks]: blk.gradient_checkpointing = on
         return self
 
-    def forward(self, sample: torch.Tensor, timestep, audio: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, sample: torch.Tensor, timestep, audio: torch.Tensor | None = None, cache: dict | None = None) -> torch.Tensor:
+        """ε̂ for `sample` (b, 13, f, h, w) at `timestep` with audio context (b, f, tokens, d). With a `cache` dict the
+        input of the last up layer is stored in it; with `cache["reuse"]` true only conv_in, that last layer (fed the
+        stored input and the fresh conv_in skip) and the output head run: DeepCache's shallow branch."""
         b, c, f = sample.shape[:3]
         if c != self.config.in_channels:
             raise ValueError(f"The U-Net expects {self.config.in_channels} input channels, got {c} (shape {tuple(sample.shape)}).")
@@ -283,14 +293,19 @@ class LatentSyncUNet(nn.Module):
         t = torch.as_tensor(timestep, device=sample.device).reshape(-1).expand(b)
         temb = self.time_embedding(self.time_proj(t).to(sample.dtype))
         x = per_frame(self.conv_in, sample)
-        skips = [x]
-        for blk in self.down_blocks:
-            x, outs = blk(x, temb, audio); skips += outs
-        x, _ = self.mid_block(x, temb, audio)
-        for blk in self.up_blocks:
-            n = len(blk.resnets)
-            x, _ = blk(x, temb, audio, skips=skips[-n:])
-            skips = skips[:-n]
+        last = self.up_blocks[-1]
+        if cache is not None and cache.get("reuse"):
+            if "hidden" not in cache: raise ValueError("DeepCache: no cached features yet; the first step must be a full pass.")
+            x = last.layer(len(last.resnets) - 1, cache["hidden"], temb, audio, x)
+        else:
+            skips = [x]
+            for blk in self.down_blocks:
+                x, outs = blk(x, temb, audio); skips += outs
+            x, _ = self.mid_block(x, temb, audio)
+            for blk in self.up_blocks:
+                n = len(blk.resnets)
+                x, _ = blk(x, temb, audio, skips=skips[-n:], capture=cache if blk is last else None)
+                skips = skips[:-n]
         return per_frame(self.conv_out, F.silu(self.conv_norm_out(x)))
 
 # %% ../nbs/05_unet.ipynb #19ee13fb
@@ -405,18 +420,22 @@ def count_parameters(config: UNetConfig | str) -> dict:
 # %% ../nbs/05_unet.ipynb #270ff8fc
 @torch.no_grad()
 def denoise(unet: LatentSyncUNet, scheduler, latents: torch.Tensor, mask: torch.Tensor, masked_latents: torch.Tensor,
-            ref_latents: torch.Tensor, audio: torch.Tensor, steps: int = 20, guidance: float = 1.5, progress: bool = False) -> torch.Tensor:
+            ref_latents: torch.Tensor, audio: torch.Tensor, steps: int = 20, guidance: float = 1.5, deep_cache: int = 0,
+            progress: bool = False) -> torch.Tensor:
     """DDIM from `latents` (1, 4, f, h, w) conditioned on mask (1, 1, f, h, w), masked and reference latents
-    (1, 4, f, h, w) and audio windows (f, tokens, d); classifier-free guidance with zero audio when `guidance` > 1."""
+    (1, 4, f, h, w) and audio windows (f, tokens, d); classifier-free guidance with zero audio when `guidance` > 1.
+    `deep_cache` = k > 1 runs the full U-Net only every k-th step (the official app uses 3); 0 or 1 is off."""
     from tqdm.auto import tqdm
     cfg = guidance > 1.0
     cond = torch.cat([mask, masked_latents, ref_latents], dim=1).to(latents)
     audio = audio.to(latents)
     if cfg: audio, cond = torch.cat([torch.zeros_like(audio), audio]), torch.cat([cond, cond])
+    cache = {} if deep_cache > 1 else None
     scheduler.set_timesteps(steps, device=latents.device)
-    for t in tqdm(scheduler.timesteps, desc="DDIM", disable=not progress, leave=False):
+    for i, t in enumerate(tqdm(scheduler.timesteps, desc="DDIM", disable=not progress, leave=False)):
+        if cache is not None: cache["reuse"] = i % deep_cache != 0                # full passes at steps 0, k, 2k, ...
         x = torch.cat([latents] * 2) if cfg else latents
-        eps = unet(torch.cat([scheduler.scale_model_input(x, t), cond], dim=1), t, audio)
+        eps = unet(torch.cat([scheduler.scale_model_input(x, t), cond], dim=1), t, audio, cache=cache)
         if cfg:
             eps_u, eps_c = eps.chunk(2)
             eps = eps_u + guidance * (eps_c - eps_u)

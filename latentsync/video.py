@@ -2,7 +2,7 @@
 
 # %% ../nbs/02_video.ipynb #9dd871fc
 from __future__ import annotations
-import os, re, subprocess, uuid
+import os, re, shutil, subprocess, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +107,12 @@ class VideoWriter:
         if not self.path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {self.path.parent}")
         if not 0 <= self.crf <= 51: raise ValueError(f"crf must be in 0..51 (lower is better quality), got {crf}.")
         self.frames_written, self._proc, self._size = 0, None, None
-        self._tmp = self.path.parent / f".{self.path.stem}.{uuid.uuid4().hex[:8]}.partial{self.path.suffix or '.mp4'}"
+        self._tmp_dir = self._tmp = None
+
+    def _cleanup(self):
+        "Remove the private temporary folder and whatever is in it."
+        if self._tmp_dir is not None: shutil.rmtree(self._tmp_dir, ignore_errors=True)
+        self._tmp_dir = None
 
     def _start(self, w: int, h: int):
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
@@ -118,6 +123,9 @@ class VideoWriter:
             cmd += ["-i", str(self.audio), "-map", "0:v:0", "-map", "1:a:0"]
             cmd += ["-c:a", "copy"] if info["codec"] == "aac" else ["-c:a", "aac", "-b:a", self.audio_bitrate]
             cmd += ["-shortest"]
+        # a private (0700) folder beside the output: same file system, so the final move is atomic
+        self._tmp_dir = Path(tempfile.mkdtemp(prefix=f".{self.path.stem}.", suffix=".partial", dir=self.path.parent))
+        self._tmp = self._tmp_dir / f"video{self.path.suffix or '.mp4'}"
         cmd += ["-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf), "-pix_fmt", "yuv420p",
                 "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-movflags", "+faststart", str(self._tmp)]
         self._size = (w, h)
@@ -143,7 +151,7 @@ class VideoWriter:
             if self._proc.poll() is None: self._proc.kill()
             err_txt = self._proc.stderr.read().decode(errors="replace").strip()
             self._proc.wait()
-        Path(self._tmp).unlink(missing_ok=True)
+        self._cleanup()
         raise RuntimeError(f"Writing {self.path} failed: {err}" + (f"\nffmpeg: {err_txt[-500:]}" if err_txt else ""))
 
     def close(self):
@@ -152,9 +160,10 @@ class VideoWriter:
         self._proc.stdin.close()
         err = self._proc.stderr.read().decode(errors="replace").strip()
         if self._proc.wait() != 0:
-            Path(self._tmp).unlink(missing_ok=True)
+            self._cleanup()
             raise RuntimeError(f"ffmpeg failed writing {self.path}: {err[-500:]}")
         os.replace(self._tmp, self.path)
+        self._cleanup()
         return self.path
 
     def abort(self):
@@ -162,7 +171,7 @@ class VideoWriter:
         if self._proc is not None:
             if self._proc.poll() is None: self._proc.kill()
             self._proc.wait()
-        Path(self._tmp).unlink(missing_ok=True)
+        self._cleanup()
 
     def __enter__(self): return self
     def __exit__(self, exc_type, exc, tb):

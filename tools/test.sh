@@ -9,6 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+export HF_HUB_OFFLINE=1   # tests never download weights
 failed_checks=()
 
 state() { git status --porcelain -- latentsync nbs README.md 2>/dev/null; git diff -- latentsync nbs README.md 2>/dev/null | md5sum; }
