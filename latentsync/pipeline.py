@@ -142,9 +142,10 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     with tm("audio"):
         feats = whisper_features(wave, m.whisper)
         n_out = num_audio_frames(len(feats), MODEL_FPS)
-    with tm("faces"):
-        points, _ = track_faces((f for _, c in reader.chunks(32) for f in c), detector or MediaPipeFaces(),
-                                progress=progress, total=len(reader))
+    n_used = min(len(reader), n_out)                                         # a video longer than the audio is cut:
+    with tm("faces"):                                                          # no need to look at what is cut off
+        points, _ = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c), detector or MediaPipeFaces(),
+                                progress=progress, total=n_used)
         alignment = align_transforms(points, R, max_gap=max_gap)
         if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {video}.")
     schedule = frame_schedule(len(reader), n_out)
