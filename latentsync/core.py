@@ -172,9 +172,11 @@ def hub_path(repo_id: str, filename: str | None = None, allow_patterns=None, rev
     except Exception: pass
     if hub_offline():
         raise FileNotFoundError(f"{what} is not in the local Hugging Face cache and downloads are off (HF_HUB_OFFLINE=1). "
-                                "Unset HF_HUB_OFFLINE while online, or pass a local path.")
+                                f"Unset HF_HUB_OFFLINE while online, or pass a local path (there is no file or folder "
+                                f"{repo_id!r} here).")
     try: return Path(get(local=False))
     except Exception as e:
         msg = (str(e).strip().splitlines() or [""])[0][:200]
         raise FileNotFoundError(f"Could not get {what} from the Hugging Face Hub ({type(e).__name__}: {msg}). "
-                                "Check the repo id and your connection, or pass a local path.") from None
+                                f"Check the repo id and your connection, or pass a local path (there is no file or "
+                                f"folder {repo_id!r} here).") from None
