@@ -279,7 +279,7 @@ class SyncTrainConfig:
     steps: int = 1000
     batch_size: int = 32
     grad_accum: int = 1              # effective batch = batch_size · grad_accum · processes
-    lr: float = 1e-4
+    lr: float = 1e-5                 # official; much higher rates collapse the embeddings (the ln 2 plateau)
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     mixed_precision: str = "no"      # "no", "fp16", "bf16"
@@ -379,7 +379,7 @@ def plot_history(hist: dict, path: str | os.PathLike | None = None):
         ax2 = ax.twinx(); ax2.plot(hist["val_step"], hist["val_accuracy"], "s-", color="C2", label="held-out accuracy")
         ax2.set_ylim(0, 1); ax2.set_ylabel("accuracy"); ax2.legend(loc="upper right")
     ax.legend(loc="lower left"); fig.tight_layout()
-    if path is not None: fig.savefig(path)
+    if path is not None: fig.savefig(path); plt.close(fig)        # saved, not also shown
     return fig
 
 # %% ../nbs/06_syncnet.ipynb #a7001830
