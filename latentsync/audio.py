@@ -110,6 +110,11 @@ def openai_to_hf_encoder(state_dict: dict) -> dict:
     return out
 
 # %% ../nbs/01_audio.ipynb #8b06445a
+def _layer_kwargs(layer) -> dict:
+    "transformers 4.x encoder layers require a `layer_head_mask` argument; 5.x ones do not take it."
+    import inspect
+    return {"layer_head_mask": None} if "layer_head_mask" in inspect.signature(layer.forward).parameters else {}
+
 class AudioEncoder(nn.Module):
     "Whisper's audio encoder returning the embedding output and every block's output, as LatentSync uses them."
     def __init__(self, dims: WhisperDims | str = "whisper-tiny"):
@@ -137,8 +142,8 @@ class AudioEncoder(nn.Module):
         x = x + enc.embed_positions.weight[: x.shape[1]]
         outs = [x]
         for layer in enc.layers:
-            x = layer(x, None)
-            x = x[0] if isinstance(x, tuple) else x          # older transformers return a tuple
+            x = layer(x, None, **_layer_kwargs(layer))
+            x = x[0] if isinstance(x, tuple) else x          # transformers 4.x returns a tuple
             outs.append(x)
         return torch.stack(outs, dim=2)
 
