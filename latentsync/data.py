@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .audio import load_audio, syncnet_mel, mel_window, mel_window_length, load_audio_encoder, FeatureCache, audio_window_indices
+from .audio import (load_audio, syncnet_mel, mel_window, mel_window_length, load_audio_encoder, FeatureCache,
+                              audio_features, audio_window_indices)
 from .face import align_video, lower_face_mask
 
 # %% auto #0
@@ -39,7 +40,8 @@ class UNetDataset(torch.utils.data.Dataset):
             except Exception as e:
                 self.bad[str(v)] = f"{type(e).__name__}: {e}"; continue
             ci = len(self.clips); self.clips.append(clip)
-            self.index += [(ci, s) for s in range(0, self._last_start(clip) + 1, stride)]
+            last = clip.usable - num_frames                            # a start needs a reference num_frames or more away
+            self.index += [(ci, s) for s in range(0, self._last_start(clip) + 1, stride) if s >= num_frames or last - s >= num_frames]
         if self.bad: warnings.warn(f"Skipped {len(self.bad)} of {len(videos)} videos: " + "; ".join(f"{Path(k).name}: {v}" for k, v in self.bad.items()))
         if not self.clips:
             raise ValueError("No usable training video. Reasons:\n" + "\n".join(f"  {k}: {v}" for k, v in self.bad.items()))
@@ -49,12 +51,8 @@ class UNetDataset(torch.utils.data.Dataset):
         missing = np.flatnonzero(~alignment.has_face)
         usable = int(missing[0]) if len(missing) else len(faces)
         wave = load_audio(path)
-        feats = fcache.features(wave, self.encoder) if fcache else None
-        if feats is None:
-            from latentsync.audio import whisper_features
-            feats = whisper_features(wave, self.encoder)
-        clip = PreparedClip(path, faces, feats, syncnet_mel(wave), usable)
-        if self._last_start(clip) < 0 or self._last_start(clip) < self.num_frames:
+        clip = PreparedClip(path, faces, audio_features(wave, self.encoder, cache=fcache), syncnet_mel(wave), usable)
+        if self._last_start(clip) < self.num_frames:
             raise ValueError(f"too short for {self.num_frames}-frame windows with a non-overlapping reference "
                              f"({usable} frames with a face, {clip.mel.shape[1]} mel frames)")
         return clip

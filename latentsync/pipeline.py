@@ -151,8 +151,9 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     schedule = frame_schedule(len(reader), n_out)
     out_map = resample_indices(n_out, MODEL_FPS, out_fps)                    # model frame shown by each output frame
     scheduler = type(m.scheduler).from_config(m.scheduler.config)            # our own copy: runs may share `models`
-    mask = torch.from_numpy(lower_face_mask(R))[None, None].to(m.device, m.dtype)
-    mask_lat = latent_mask(lower_face_mask(R)).to(m.device, m.dtype)[:, :, None]                # (1, 1, 1, h, w)
+    face_mask = lower_face_mask(R)
+    mask = torch.from_numpy(face_mask)[None, None].to(m.device, m.dtype)
+    mask_lat = latent_mask(face_mask).to(m.device, m.dtype)[:, :, None]                          # (1, 1, 1, h, w)
     g = make_generator(seed, m.device)
     h = R // 8
     noise = torch.randn((1, 4, 1, h, h), generator=g, device=m.device, dtype=m.dtype)           # one map for every frame

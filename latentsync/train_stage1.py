@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from .core import Presets, latest_checkpoint, save_checkpoint
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
 from .unet import LatentSyncUNet, denoise, save_pretrained
+from .face import paste_surrounding
 from .syncnet import StepBatches
 
 # %% auto #0
@@ -119,7 +120,7 @@ def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, g
     z = denoise(unet, scheduler, noise.contiguous(), lat["mask"], lat["masked"], lat["ref"], x["audio"].to(dev), steps, guidance)
     unet.train(was_training)
     fake = vae_decode(vae, _fold(z.transpose(1, 2).contiguous()))
-    fake = batch["gt"][0] * batch["mask"][0] + fake * (1 - batch["mask"][0])            # paste the kept pixels back
+    fake = paste_surrounding(fake, batch["gt"][0], batch["mask"][0])                    # the kept pixels are the real ones
     both = torch.cat([fake, batch["gt"][0]], dim=-1)
     frames = ((both.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
     clip = dataset.clips[x["clip"]]

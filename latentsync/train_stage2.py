@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from .diffusion import recover_x0, vae_decode
 from .syncnet import cosine_loss
 from .losses import lpips_lower_half
-from .train_stage1 import TrainConfig, train_unet
+from .train_stage1 import TrainConfig, train_unet, _fold
 
 # %% auto #0
 __all__ = ['PixelLosses', 'train_stage2']
@@ -24,7 +24,7 @@ class PixelLosses:
     def __call__(self, batch: dict, out: dict, lat: dict, vae, scheduler) -> dict:
         b, f = batch["gt"].shape[:2]
         x0 = recover_x0(scheduler, out["zt"], out["eps"], out["t"])                          # (b, 4, f, h, w)
-        fake = vae_decode(vae, x0.transpose(1, 2).reshape(b * f, *x0.shape[1:2], *x0.shape[3:]).to(vae.dtype), chunk=f)
+        fake = vae_decode(vae, _fold(x0.transpose(1, 2)).to(vae.dtype), chunk=f)
         real = batch["gt"].reshape(b * f, *batch["gt"].shape[2:]).to(fake)
         losses = {}
         if self.syncnet is not None:
