@@ -16,8 +16,9 @@ from .core import Presets, get_device, is_repo_id, hub_path
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'MEL_RATE', 'AudioError',
            'ffmpeg_exe', 'load_audio', 'whisper_log_mel', 'WhisperDims', 'openai_to_hf_encoder', 'AudioEncoder',
-           'load_audio_encoder', 'whisper_features', 'audio_window_indices', 'audio_windows', 'audio_window',
-           'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window', 'FeatureCache', 'audio_features']
+           'load_audio_encoder', 'whisper_features', 'num_feature_rows', 'audio_window_indices', 'audio_windows',
+           'audio_window', 'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window', 'FeatureCache',
+           'audio_features']
 
 # %% ../nbs/01_audio.ipynb #b2b10669
 SAMPLE_RATE = 16_000   # Hz, for Whisper and SyncNet alike
@@ -220,6 +221,11 @@ def whisper_features(wave: np.ndarray | torch.Tensor, encoder: AudioEncoder, bat
         feats = encoder(batch).cpu()
         out += [f[: c.shape[1] // 2] for f, c in zip(feats, chunk)]
     return torch.cat(out)
+
+def num_feature_rows(n_samples: int) -> int:
+    "The number of rows `whisper_features` gives for `n_samples` of 16 kHz audio, without running the encoder."
+    mel = n_samples // HOP                                                   # log-mel frames
+    return sum(min(WINDOW_FRAMES, mel - s) // 2 for s in range(0, mel, WINDOW_FRAMES))
 
 # %% ../nbs/01_audio.ipynb #6215fde7
 def audio_window_indices(num_frames: int, n_rows: int, fps: float = 25.0, context: tuple[int, int] = (2, 2)) -> np.ndarray:

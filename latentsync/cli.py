@@ -3,6 +3,7 @@
 # %% ../nbs/12_cli.ipynb #dbc58c2c
 from __future__ import annotations
 import argparse, platform, sys, time
+from pathlib import Path
 
 import torch
 
@@ -72,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
                    "every 3rd DDIM step only; about 2x faster, slightly different output (default: off)")
     s.add_argument("--fps", default="model", help="output frame rate: 'model' (25, as official; the default), 'source' (the "
                    "input video's, repeating frames as needed) or a number")
+    s.add_argument("--mask", default=None, help="mask image of the region to regenerate in the aligned face (black = "
+                   "regenerate, white = keep): the official latentsync/utils/mask.png for frames identical to the official "
+                   "pipeline's (default: the generated equivalent of it)")
     s.add_argument("--crf", type=int, default=18, help="H.264 quality, lower is better (default 18)")
     s.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
@@ -79,9 +83,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _sync(a) -> None:
     from latentsync.pipeline import sync, load_models
+    if a.mask is not None and not Path(a.mask).is_file(): raise FileNotFoundError(f"Mask image not found: {a.mask}")
     models = load_models(a.checkpoint, a.whisper, a.vae, a.config, a.device, a.precision)
     res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf,
-               deep_cache=3 if a.deep_cache else 0, fps=a.fps)
+               deep_cache=3 if a.deep_cache else 0, fps=a.fps, mask=a.mask)
     print(res)
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,19 +6,21 @@ import math, os, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
 from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path
-from .audio import load_audio, load_audio_encoder, whisper_features, audio_window_indices, num_audio_frames, AudioError
+from .audio import load_audio, load_audio_encoder, whisper_features, audio_window_indices, num_audio_frames, num_feature_rows, AudioError
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
-                             lower_face_mask, latent_mask, DETECTED, BRIDGED, PASSTHROUGH)
+                             lower_face_mask, latent_mask, load_mask, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrained, denoise
 
 # %% auto #0
-__all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs', 'SyncResult', 'sync']
+__all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs', 'resolve_mask',
+           'SyncResult', 'FrameStream', 'sync_frames', 'sync']
 
 # %% ../nbs/11_pipeline.ipynb #6fdb6398
 @dataclass
@@ -86,13 +88,14 @@ def output_fps(fps: float | str, source_fps: float) -> float:
 class NoFaceError(ValueError):
     "The video has no frame with a face."
 
-def check_inputs(video: Path, audio: Path, out: Path, silence_db: float = -60.0):
+def check_inputs(video: Path, audio: Path, out: Path | None = None, silence_db: float = -60.0):
     "Fail early with a clear message; returns (VideoReader, 16 kHz waveform)."
     for p, what in ((video, "Video"), (audio, "Audio")):
         if not p.is_file(): raise FileNotFoundError(f"{what} file not found: {p}")
-    if out.exists() and out.resolve() in {video.resolve(), audio.resolve()}:
-        raise ValueError(f"The output path is one of the inputs: {out}. Choose another output file.")
-    if not out.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {out.parent}")
+    if out is not None:
+        if out.exists() and out.resolve() in {video.resolve(), audio.resolve()}:
+            raise ValueError(f"The output path is one of the inputs: {out}. Choose another output file.")
+        if not out.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {out.parent}")
     reader = VideoReader(video)
     wave = load_audio(audio)
     level = 20 * math.log10(float(np.sqrt(np.mean(wave.astype(np.float64) ** 2))) + 1e-12)
@@ -100,18 +103,47 @@ def check_inputs(video: Path, audio: Path, out: Path, silence_db: float = -60.0)
         raise AudioError(f"{audio} has no sound (RMS level {level:.0f} dBFS): nothing to lip-sync to.")
     return reader, wave
 
+# %% ../nbs/11_pipeline.ipynb #2135eb85
+def resolve_mask(mask: str | os.PathLike | np.ndarray | torch.Tensor | None, resolution: int) -> np.ndarray:
+    """The face mask for `sync` as float32 (R, R), 1 = keep, 0 = regenerate: the generated official-equivalent mask when
+    `mask` is None, else an image file or an array (white/1 = keep), resized with Lanczos as the official code does."""
+    if mask is None: return lower_face_mask(resolution)
+    if isinstance(mask, (str, os.PathLike)):
+        if not Path(mask).is_file(): raise FileNotFoundError(f"Mask image not found: {mask}")
+        keep = load_mask(mask, resolution)
+    else:
+        a = mask.detach().cpu().numpy() if isinstance(mask, torch.Tensor) else np.asarray(mask)
+        if a.ndim == 3 and a.shape[0] in (1, 3) and a.shape[-1] not in (1, 3): a = a.transpose(1, 2, 0)   # CHW -> HWC
+        if a.ndim == 3 and a.shape[-1] in (1, 3): a = a[..., 0]
+        if a.ndim != 2 or min(a.shape) < 8:
+            raise ValueError(f"A mask must be an image (H, W), (H, W, 3) or (3, H, W); got shape {a.shape}.")
+        if a.dtype == np.uint8: a = a.astype(np.float32) / 255
+        elif a.dtype == bool: a = a.astype(np.float32)
+        else:
+            a = a.astype(np.float32)
+            if not np.isfinite(a).all() or a.min() < 0 or a.max() > 1:
+                raise ValueError(f"A float mask must hold values in [0, 1] (1 = keep, 0 = regenerate); got [{a.min():g}, {a.max():g}].")
+        if a.shape != (resolution, resolution):                    # as the official loader: 8-bit image, Lanczos
+            u8 = np.round(a * 255).astype(np.uint8)
+            a = cv2.resize(u8, (resolution, resolution), interpolation=cv2.INTER_LANCZOS4).astype(np.float32) / 255
+        keep = np.ascontiguousarray(a, np.float32)
+    if keep.min() > 0.5: raise ValueError("The mask keeps everything (no black region): there is nothing to regenerate. "
+                                          "Black (0) marks the region the model redraws.")
+    return keep
+
 # %% ../nbs/11_pipeline.ipynb #17a531c0
 @dataclass
 class SyncResult:
-    "What `sync` did."
-    out: Path
+    "What a lip-sync run did: output file (None for `sync_frames`), frame count and rate, face status, per-stage timings."
+    out: Path | None
     frames: int
     fps: float
     face_frames: dict
     timings: dict = field(default_factory=dict)
     def __repr__(self):
         t = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
-        return f"SyncResult({self.out.name}: {self.frames} frames at {self.fps:g} fps; faces {self.face_frames}; {t})"
+        name = self.out.name if self.out is not None else "frames"
+        return f"SyncResult({name}: {self.frames} frames at {self.fps:g} fps; faces {self.face_frames}; {t})"
 
 class _Timer(dict):
     def __call__(self, name):
@@ -121,69 +153,120 @@ class _Timer(dict):
             def __exit__(s, *a): timer[name] = timer.get(name, 0.0) + time.perf_counter() - s.t
         return _T()
 
-@torch.no_grad()
-def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,
-         steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
-         crf: int = 18, window: int = 16, max_gap: int = 12, detector=None, progress: bool = True) -> SyncResult:
-    """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio). `deep_cache=3` is the official app's step
-    caching; `fps` is the output rate: "model" (25, as official), "source" (the input video's) or a number."""
-    from tqdm.auto import tqdm
-    video, audio, out = Path(video), Path(audio), Path(out)
-    if steps < 1: raise ValueError(f"steps must be at least 1, got {steps}.")
-    tm = _Timer()
-    with tm("checks"): reader, wave = check_inputs(video, audio, out)
+class FrameStream:
+    """The output frames of one lip-sync run, (H, W, 3) uint8 RGB, in order; iterate once. `fps`, `size` (W, H) and
+    `len()` are known before the first frame; `result` (a `SyncResult`) after the last."""
+    def __init__(self, frames, fps: float, size: tuple[int, int], total: int):
+        self._frames, self.fps, self.size, self.total, self.result = frames, fps, size, total, None
+    def __len__(self): return self.total
+    def __iter__(self):
+        if self._frames is None: raise RuntimeError("A FrameStream can be iterated only once; call sync_frames again.")
+        frames, self._frames = self._frames, None
+        self.result = yield from frames
+    def __repr__(self): return f"FrameStream({self.total} frames of {self.size[0]}x{self.size[1]} at {self.fps:g} fps)"
+
+def _check_options(steps, guidance, deep_cache, window, max_gap):
+    if not (isinstance(steps, int) and steps >= 1): raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
+    if not (isinstance(guidance, (int, float)) and math.isfinite(guidance) and guidance >= 0):
+        raise ValueError(f"guidance must be a number >= 0 (1 = no classifier-free guidance, official 1.5), got {guidance!r}.")
+    if not (isinstance(deep_cache, int) and deep_cache >= 0): raise ValueError(f"deep_cache must be 0 (off) or a step interval >= 1, got {deep_cache!r}.")
+    if not (isinstance(window, int) and 1 <= window <= 24):
+        raise ValueError(f"window must be 1..24 frames (the motion modules' limit; official 16), got {window!r}.")
+    if not (isinstance(max_gap, int) and max_gap >= 0): raise ValueError(f"max_gap must be a whole number >= 0, got {max_gap!r}.")
+
+def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipSyncModels | None = None, steps: int = 20,
+                guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
+                mask: str | os.PathLike | np.ndarray | None = None, window: int = 16, max_gap: int = 12, detector=None,
+                progress: bool = True) -> FrameStream:
+    """Lip-sync `video` to `audio` and return the output frames as a `FrameStream`, before any encoding (`sync` writes
+    them). Inputs and options are checked now; the work runs while the frames are read. `mask`: an image or array (white
+    = keep, black = regenerate), default the generated official-equivalent mask; `fps`: "model" (25), "source" or a
+    number; `deep_cache=3`: the official app's step caching; `seed=None` draws from torch's global generator."""
+    _check_options(steps, guidance, deep_cache, window, max_gap)
+    reader, wave = check_inputs(Path(video), Path(audio))
+    return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, window, max_gap, detector, progress)
+
+def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, window, max_gap, detector, progress):
     out_fps = output_fps(fps, reader.info.fps)
     if models is None:
         import warnings
         warnings.warn("sync() got no models: using tiny random-weight ones, so the mouth will be noise. "
                       "Pass models=load_models(checkpoints/latentsync_unet.pt, whisper=..., vae=...).")
         models = load_models()
-    m, R = models, models.resolution
+    keep = resolve_mask(mask, models.resolution)
+    n_out = num_audio_frames(num_feature_rows(len(wave)), MODEL_FPS)
+    out_map = resample_indices(n_out, MODEL_FPS, out_fps)                      # model frame shown by each output frame
+    gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, window, max_gap,
+                    detector, progress)
+    return FrameStream(gen, out_fps, reader.size, len(out_map))
+
+@torch.no_grad()
+def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, window, max_gap, detector, progress):
+    from tqdm.auto import tqdm
+    tm, R = _Timer(), m.resolution
     with tm("audio"):
         feats = whisper_features(wave, m.whisper)
-        n_out = num_audio_frames(len(feats), MODEL_FPS)
-    n_used = min(len(reader), n_out)                                         # a video longer than the audio is cut:
+        assert num_audio_frames(len(feats), MODEL_FPS) == n_out, "num_feature_rows disagrees with whisper_features"
+        n_gen = num_audio_frames(len(feats), MODEL_FPS, official=True)        # the official run's frames (2 more)
+    n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
     with tm("faces"):                                                          # no need to look at what is cut off
         points, _ = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c), detector or MediaPipeFaces(),
                                 progress=progress, total=n_used)
         alignment = align_transforms(points, R, max_gap=max_gap)
-        if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {video}.")
-    schedule = frame_schedule(len(reader), n_out)
-    out_map = resample_indices(n_out, MODEL_FPS, out_fps)                    # model frame shown by each output frame
+        if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {reader.path}.")
+    schedule = frame_schedule(len(reader), n_gen)
     scheduler = type(m.scheduler).from_config(m.scheduler.config)            # our own copy: runs may share `models`
-    face_mask = lower_face_mask(R)
-    mask = torch.from_numpy(face_mask)[None, None].to(m.device, m.dtype)
-    mask_lat = latent_mask(face_mask).to(m.device, m.dtype)[:, :, None]                          # (1, 1, 1, h, w)
+    mask = torch.from_numpy(keep)[None, None].to(m.device, m.dtype)
+    mask_lat = latent_mask(keep).to(m.device, m.dtype)[:, :, None]                               # (1, 1, 1, h, w)
     g = make_generator(seed, m.device)
-    h = R // 8
-    noise = torch.randn((1, 4, 1, h, h), generator=g, device=m.device, dtype=m.dtype)           # one map for every frame
+    five = lambda z: z.transpose(0, 1)[None]                                                     # (n, c, h, w) -> (1, c, n, h, w)
+    # the official random order: one noise map for every frame, then per window the masked, then the reference posterior
+    noise = torch.randn((1, 4, 1, R // 8, R // 8), generator=g, device=m.device, dtype=m.dtype)
     bar = tqdm(total=n_out, unit="frame", desc="lip-sync", disable=not progress)
-    with VideoWriter(out, fps=out_fps, audio=audio, crf=crf, inputs=(video, audio)) as writer:
-        for s in range(0, n_out, window):
-            idx = schedule[s:s + window]; n = len(idx)
-            with tm("decode"):                                                                   # ascending reads: no backward seeks
-                order = np.unique(idx); frames = reader.get(order)[np.searchsorted(order, idx)]
-            al = alignment[idx]
-            with tm("align"):
-                faces = torch.from_numpy(align_faces(frames, al)).to(m.device).permute(0, 3, 1, 2).to(m.dtype) / 127.5 - 1
-            with tm("vae"):
-                ref_lat = vae_encode(m.vae, faces, sample=True, generator=g)
-                masked_lat = vae_encode(m.vae, faces * mask, sample=True, generator=g)
-                five = lambda z: z.transpose(0, 1)[None]                                         # (n, c, h, w) -> (1, c, n, h, w)
-            with tm("unet"):
-                idx_a = torch.from_numpy(audio_window_indices(s + n, len(feats), MODEL_FPS)[s:])
-                a = feats[idx_a].flatten(1, 2).to(m.device, m.dtype)
-                z = denoise(m.unet, scheduler, noise.expand(-1, -1, n, -1, -1).contiguous(), mask_lat.expand(-1, -1, n, -1, -1),
-                            five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance, deep_cache=deep_cache)
-            with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
-            with tm("paste"):
-                gen = paste_surrounding(gen.float(), faces.float(), mask.float()).clamp(-1, 1).cpu()
-                result = restore_frames(frames, gen, al)
-            with tm("encode"):
-                lo, hi = np.searchsorted(out_map, [s, s + n])                      # output frames made from this window
-                if hi > lo: writer.write(result[out_map[lo:hi] - s])
-            bar.update(n)
+    for s in range(0, n_out, window):                      # the official windows; those holding only extra frames are skipped
+        idx = schedule[s:s + window]; n = len(idx)
+        with tm("decode"):                                                                       # ascending reads: no backward seeks
+            order = np.unique(idx); frames = reader.get(order)[np.searchsorted(order, idx)]
+        al = alignment[idx]
+        with tm("align"):
+            faces = torch.from_numpy(align_faces(frames, al)).to(m.device).permute(0, 3, 1, 2).float()
+            faces = ((faces / 255 - 0.5) / 0.5).to(m.dtype)                                    # as official, to the last bit
+        with tm("vae"):
+            masked_lat = vae_encode(m.vae, faces * mask, sample=True, generator=g)
+            ref_lat = vae_encode(m.vae, faces, sample=True, generator=g)
+        with tm("unet"):
+            a = feats[torch.from_numpy(audio_window_indices(s + n, len(feats), MODEL_FPS)[s:])].flatten(1, 2).to(m.device, m.dtype)
+            z = denoise(m.unet, scheduler, noise.expand(-1, -1, n, -1, -1).contiguous(), mask_lat.expand(-1, -1, n, -1, -1),
+                        five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance, deep_cache=deep_cache)
+        with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
+        with tm("paste"):                                  # unclamped, as official: the clamp comes after the inverse warp
+            result = restore_frames(frames, paste_surrounding(gen.float(), faces.float(), mask.float()).cpu(), al)
+        lo, hi = np.searchsorted(out_map, [s, s + n])                          # output frames made from this window
+        bar.update(min(n, n_out - s))
+        for k in out_map[lo:hi]: yield result[k - s]
     bar.close()
-    counts = np.bincount(alignment.status[schedule], minlength=3)
-    return SyncResult(out, len(out_map), out_fps, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
-                                              "passed through": int(counts[PASSTHROUGH])}, dict(tm))
+    counts = np.bincount(alignment.status[schedule[:n_out]], minlength=3)
+    return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]),
+                      "bridged": int(counts[BRIDGED]), "passed through": int(counts[PASSTHROUGH])}, dict(tm))
+
+@torch.no_grad()
+def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,
+         steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
+         mask: str | os.PathLike | np.ndarray | None = None, crf: int = 18, window: int = 16, max_gap: int = 12,
+         detector=None, progress: bool = True) -> SyncResult:
+    """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio): the frames of `sync_frames` (same options),
+    encoded as they come. `deep_cache=3` is the official app's step caching; `fps` is the output rate: "model" (25, as
+    official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one)."""
+    video, audio, out = Path(video), Path(audio), Path(out)
+    _check_options(steps, guidance, deep_cache, window, max_gap)
+    if not (isinstance(crf, int) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
+    t0 = time.perf_counter()
+    reader, wave = check_inputs(video, audio, out)
+    stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, window, max_gap, detector, progress)
+    checks, encode = time.perf_counter() - t0, 0.0
+    with VideoWriter(out, fps=stream.fps, audio=audio, crf=crf, inputs=(video, audio)) as writer:
+        for frame in stream:
+            t = time.perf_counter(); writer.write(frame); encode += time.perf_counter() - t
+    res = stream.result
+    res.out, res.timings = out, {"checks": checks, **res.timings, "encode": encode}
+    return res
