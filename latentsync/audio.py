@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import Presets, get_device, is_repo_id, hub_path
+from .core import Presets, get_device, is_repo_id, hub_path, load_checkpoint
 
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'MEL_RATE', 'AudioError',
@@ -66,7 +66,7 @@ def whisper_log_mel(wave: np.ndarray | torch.Tensor, n_mels: int = N_MELS) -> to
     "Whisper's normalised log-mel spectrogram (n_mels, n_samples // 160) of a 16 kHz waveform, max over the whole file."
     wave = torch.as_tensor(np.asarray(wave, dtype=np.float32))
     if wave.ndim != 1: raise AudioError(f"Expected a mono waveform, got shape {tuple(wave.shape)}.")
-    if len(wave) < HOP: raise AudioError(f"Audio too short: {len(wave)} samples (< 10 ms).")
+    if len(wave) < N_FFT: raise AudioError(f"Audio too short: {len(wave)} samples (< 25 ms).")
     stft = torch.stft(wave, N_FFT, HOP, window=torch.hann_window(N_FFT), return_complex=True)
     power = stft[..., :-1].abs() ** 2
     log_spec = (_whisper_mel_filters(n_mels) @ power).clamp(min=1e-10).log10()
@@ -167,7 +167,7 @@ def _read_hf_state(folder: Path) -> dict:
         from safetensors.torch import load_file
         return load_file(str(folder/"model.safetensors"))
     if (folder/"pytorch_model.bin").exists():
-        return torch.load(folder/"pytorch_model.bin", map_location="cpu", weights_only=True)
+        return load_checkpoint(folder/"pytorch_model.bin", "Whisper")
     raise FileNotFoundError(f"No model.safetensors or pytorch_model.bin in {folder}")
 
 def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None) -> AudioEncoder:
@@ -176,7 +176,7 @@ def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None
     if isinstance(source, str) and source in WHISPER_PRESETS:
         enc = AudioEncoder(source)
     elif isinstance(source, dict) or Path(source).is_file():
-        ckpt = source if isinstance(source, dict) else torch.load(source, map_location="cpu", weights_only=True)
+        ckpt = source if isinstance(source, dict) else load_checkpoint(source, "Whisper")
         if not isinstance(ckpt, dict) or "dims" not in ckpt or "model_state_dict" not in ckpt:
             raise ValueError(f"{source if not isinstance(source, dict) else 'checkpoint'} is not an OpenAI Whisper "
                              "checkpoint (expected a dict with 'dims' and 'model_state_dict').")

@@ -2,7 +2,7 @@
 
 # %% ../nbs/12_cli.ipynb #dbc58c2c
 from __future__ import annotations
-import argparse, platform, sys, time
+import argparse, contextlib, platform, signal, sys, threading, time
 from pathlib import Path
 
 import torch
@@ -11,7 +11,7 @@ from . import __version__
 from .core import get_device, get_dtype, data_dir
 
 # %% auto #0
-__all__ = ['check', 'main']
+__all__ = ['check', 'Interrupted', 'stop_signals_raise', 'main']
 
 # %% ../nbs/12_cli.ipynb #fc5a92fd
 def _environment(device=None) -> dict:
@@ -61,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="the output .mp4 (written only when complete; never over an input)")
     s.add_argument("--checkpoint", default="tiny", help="the official latentsync_unet.pt, a Hugging Face repo id holding it "
                    "(ByteDance/LatentSync-1.6), a folder saved by save_pretrained, or a preset name with random weights (default: tiny)")
-    s.add_argument("--config", default="stage2_512", help="U-Net config of the checkpoint: stage2_512 (LatentSync 1.6, default) or stage2 (1.5)")
+    s.add_argument("--config", default=None, help="U-Net config of a checkpoint file: stage2_512 (LatentSync 1.6, the default) "
+                   "or stage2 (1.5); not with a preset")
     s.add_argument("--whisper", default=None, help="Whisper checkpoint (the official checkpoints/whisper/tiny.pt); needed with a "
                    "checkpoint file (a repo id brings its own)")
     s.add_argument("--vae", default=None, help="SD VAE folder or repo id (stabilityai/sd-vae-ft-mse, the default with a repo id); "
@@ -78,26 +79,53 @@ def _parser() -> argparse.ArgumentParser:
                    "pipeline's (default: the generated equivalent of it)")
     s.add_argument("--crf", type=int, default=18, help="H.264 quality, lower is better (default 18)")
     s.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
+    for sp in (c, s): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
     return p
 
 def _sync(a) -> None:
     from latentsync.pipeline import sync, load_models
     if a.mask is not None and not Path(a.mask).is_file(): raise FileNotFoundError(f"Mask image not found: {a.mask}")
-    models = load_models(a.checkpoint, a.whisper, a.vae, a.config, a.device, a.precision)
+    from latentsync.unet import UNET_PRESETS
+    if a.config is not None and a.checkpoint in UNET_PRESETS:
+        raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
+    models = load_models(a.checkpoint, a.whisper, a.vae, a.config or "stage2_512", a.device, a.precision)
     res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf,
                deep_cache=3 if a.deep_cache else 0, fps=a.fps, mask=a.mask)
     print(res)
 
+class Interrupted(KeyboardInterrupt):
+    "A stop signal (SIGTERM, SIGHUP) turned into an exception, so that it unwinds like Ctrl-C and every `with` cleans up."
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name); self.signum = signum
+
+@contextlib.contextmanager
+def stop_signals_raise():
+    "Inside: SIGTERM and SIGHUP raise `Interrupted` in the main thread (as SIGINT raises KeyboardInterrupt)."
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def handler(signum, frame): raise Interrupted(signum)
+    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None}
+    try: yield
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+
 def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `latentsync` command."
+    """Entry point of the `latentsync` command: 0 on success, 1 on an error (one message, no traceback unless --debug),
+    2 for usage, 128 + the signal number when interrupted (Ctrl-C, SIGTERM), after cleaning up."""
     args = _parser().parse_args(argv)
     if args.command is None: _parser().print_help(); return 2
     t0 = time.time()
-    try:
-        if args.command == "check": check(args.device)
-        elif args.command == "sync": _sync(args)
-    except (FileNotFoundError, ValueError, RuntimeError, ImportError) as e:
-        print(f"latentsync {args.command}: error: {e}", file=sys.stderr); return 1
+    with stop_signals_raise():
+        try:
+            if args.command == "check": check(args.device)
+            elif args.command == "sync": _sync(args)
+        except KeyboardInterrupt as e:
+            signum = getattr(e, "signum", signal.SIGINT)
+            print(f"latentsync {args.command}: interrupted ({signal.Signals(signum).name}); stopped, temporary files removed, "
+                  "no output written", file=sys.stderr)
+            return 128 + int(signum)
+        except (OSError, ValueError, RuntimeError, ImportError) as e:
+            if getattr(args, "debug", False): raise
+            print(f"latentsync {args.command}: error: {e}", file=sys.stderr); return 1
     print(f"{'done in':>12}: {time.time() - t0:.1f} s")
     return 0

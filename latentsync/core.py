@@ -140,11 +140,17 @@ def save_checkpoint(accelerator, ckpt_dir: str | Path, step: int, history: dict)
 
 # %% ../nbs/00_core.ipynb #8f598cb0
 def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "") -> dict:
-    "`source` if it is a dict, else the checkpoint file read with `weights_only=True`; a clear error if it is missing."
+    "`source` if it is a dict, else the checkpoint file read with `weights_only=True`; a clear error if it is missing or not a checkpoint."
     if isinstance(source, dict): return source
     p = Path(source)
     if not p.is_file(): raise FileNotFoundError(f"{what} checkpoint not found: {p}." + (f" {hint}" if hint else ""))
-    return torch.load(p, map_location="cpu", weights_only=True)
+    try: ckpt = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as e:                       # a wav, a text file, a truncated download, a pickle with code in it ...
+        msg = (str(e).strip().splitlines() or [""])[0][:160]
+        raise ValueError(f"{p} is not a readable {what} checkpoint (torch.load: {type(e).__name__}{': ' + msg if msg else ''})."
+                         + (f" {hint}" if hint else "")) from None
+    if not isinstance(ckpt, dict): raise ValueError(f"{p} is not a {what} checkpoint: it holds a {type(ckpt).__name__}, not a dict.")
+    return ckpt
 
 # %% ../nbs/00_core.ipynb #4c59a38f
 def is_repo_id(source) -> bool:

@@ -12,11 +12,12 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['MP_LEFT_BROW', 'MP_RIGHT_BROW', 'MP_NOSE', 'DETECTED', 'BRIDGED', 'PASSTHROUGH', 'Face', 'MediaPipeFaces',
+__all__ = ['MP_LEFT_BROW', 'MP_RIGHT_BROW', 'MP_NOSE', 'DETECTED', 'BRIDGED', 'PASSTHROUGH', 'THUMB', 'Face', 'MediaPipeFaces',
            'InsightFaces', 'pick_face', 'track_faces', 'face_template', 'crop_size', 'similarity_transform',
-           'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms', 'warp_affine', 'crop_faces',
-           'align_faces', 'lower_face_mask', 'latent_mask', 'load_mask', 'paste_surrounding', 'restore_frame',
-           'faces_to_crop', 'restore_frames', 'footprint_mask', 'psnr', 'align_video']
+           'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms', 'frame_thumbnail', 'is_cut',
+           'looks_alike', 'bridgeable', 'warp_affine', 'crop_faces', 'align_faces', 'lower_face_mask', 'latent_mask',
+           'load_mask', 'paste_surrounding', 'restore_frame', 'faces_to_crop', 'restore_frames', 'footprint_mask',
+           'psnr', 'align_video']
 
 # %% ../nbs/03_face.ipynb #d696bf64
 MP_LEFT_BROW = [70, 63, 105, 66, 107, 46, 53, 52, 65, 55]        # the brow on the image's left
@@ -103,19 +104,22 @@ def pick_face(faces: list[Face], last: Face | None, frames_since: int = 1) -> Fa
     i = int(np.argmin(d))
     return faces[i] if d[i] <= last.width * (0.5 + 0.1 * frames_since) else None
 
-def track_faces(frames, detector=None, progress: bool = False, total: int | None = None):
-    "Alignment points (N, 3, 2) (NaN where the followed face is absent) and boxes (N, 4) for an iterable of frames."
+def track_faces(frames, detector=None, progress: bool = False, total: int | None = None, thumbnails: bool = False):
+    """Alignment points (N, 3, 2) (NaN where the followed face is absent) and boxes (N, 4) for an iterable of frames;
+    with `thumbnails`, also each frame's (64, 64) grey thumbnail (for the bridging checks of `align_transforms`)."""
     from tqdm.auto import tqdm
     detector = detector or MediaPipeFaces()
     detector.reset()
-    points, boxes, last, since = [], [], None, 1
+    points, boxes, thumbs, last, since = [], [], [], None, 1
     for frame in tqdm(frames, desc="faces", unit="frame", total=total, disable=not progress):
         face = pick_face(detector(frame), last, since)
+        if thumbnails: thumbs.append(frame_thumbnail(frame))
         if face is None:
             points.append(np.full((3, 2), np.nan)); boxes.append(np.full(4, np.nan)); since += 1
         else:
             points.append(face.points3); boxes.append(face.bbox); last, since = face, 1
-    return np.array(points).reshape(-1, 3, 2), np.array(boxes).reshape(-1, 4)
+    points, boxes = np.array(points).reshape(-1, 3, 2), np.array(boxes).reshape(-1, 4)
+    return (points, boxes, np.array(thumbs, np.uint8).reshape(-1, THUMB, THUMB)) if thumbnails else (points, boxes)
 
 # %% ../nbs/03_face.ipynb #2aa2b46e
 def face_template(resolution: int = 256) -> np.ndarray:
@@ -170,8 +174,9 @@ class Alignment:
         return f"{len(self)} frames: {c[0]} detected, {c[1]} bridged, {c[2]} passed through"
     def __getitem__(self, i): return Alignment(self.matrices[i], self.status[i], self.resolution)
 
-def bridge_gaps(matrices: np.ndarray, max_gap: int = 12) -> tuple[np.ndarray, np.ndarray]:
-    "Fill runs of NaN matrices no longer than `max_gap` by linear interpolation (or holding the nearest at the ends)."
+def bridge_gaps(matrices: np.ndarray, max_gap: int = 12, check=None) -> tuple[np.ndarray, np.ndarray]:
+    """Fill runs of NaN matrices no longer than `max_gap` by linear interpolation (or holding the nearest at the ends),
+    when `check(i, j)` (if given) allows the run of frames i..j-1."""
     m, status = matrices.copy(), np.where(np.isnan(matrices).any((1, 2)), PASSTHROUGH, DETECTED)
     good = np.flatnonzero(status == DETECTED)
     if len(good) == 0: return m, status
@@ -180,7 +185,7 @@ def bridge_gaps(matrices: np.ndarray, max_gap: int = 12) -> tuple[np.ndarray, np
         if status[i] != PASSTHROUGH: i += 1; continue
         j = i
         while j < len(m) and status[j] == PASSTHROUGH: j += 1
-        if j - i <= max_gap:
+        if j - i <= max_gap and (check is None or check(i, j)):
             for k in range(i, j):
                 if i == 0: m[k] = m[j]
                 elif j == len(m): m[k] = m[i - 1]
@@ -191,10 +196,54 @@ def bridge_gaps(matrices: np.ndarray, max_gap: int = 12) -> tuple[np.ndarray, np
         i = j
     return m, status
 
-def align_transforms(points: np.ndarray, resolution: int = 256, smooth: bool = True, max_gap: int = 12) -> Alignment:
-    "From tracked points (N, 3, 2) to an `Alignment`: smoothed transforms, short gaps bridged."
-    m, status = bridge_gaps(smoothed_transforms(points, resolution, smooth), max_gap)
+def align_transforms(points: np.ndarray, resolution: int = 256, smooth: bool = True, max_gap: int = 12,
+                     thumbnails: np.ndarray | None = None, boxes: np.ndarray | None = None, frame_hw=None) -> Alignment:
+    """From tracked points (N, 3, 2) to an `Alignment`: smoothed transforms, short gaps bridged; with the frames'
+    `thumbnails`, face `boxes` and `frame_hw` (H, W), only gaps without a shot change where the face is still there."""
+    check = None
+    if thumbnails is not None:
+        if boxes is None or frame_hw is None: raise ValueError("align_transforms: thumbnails need the face boxes and frame_hw too.")
+        check = lambda i, j: bridgeable(i, j, thumbnails, boxes, frame_hw)
+    m, status = bridge_gaps(smoothed_transforms(points, resolution, smooth), max_gap, check)
     return Alignment(m, status, resolution)
+
+# %% ../nbs/03_face.ipynb #bf1c2bf3
+THUMB = 64                      # side of the grey thumbnails the bridging checks use
+
+def frame_thumbnail(frame: np.ndarray) -> np.ndarray:
+    "A (64, 64) uint8 grey thumbnail of an RGB frame (area-averaged, aspect not kept)."
+    return cv2.resize(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY), (THUMB, THUMB), interpolation=cv2.INTER_AREA)
+
+def is_cut(a: np.ndarray, b: np.ndarray, max_diff: float = 0.1, max_hist: float = 0.25) -> bool:
+    "True when thumbnails `a` and `b` (uint8) are on two sides of a shot change: both the picture and its histogram changed."
+    fa, fb = a.astype(np.float32) / 255, b.astype(np.float32) / 255
+    ha, hb = (np.bincount(x.ravel() // 8, minlength=32) / x.size for x in (a, b))
+    return bool(np.abs(fa - fb).mean() > max_diff and 1 - np.minimum(ha, hb).sum() > max_hist)
+
+def _patch(thumb: np.ndarray, box: np.ndarray, frame_hw: tuple[int, int]) -> np.ndarray | None:
+    "The face region `box` (frame pixels) of a thumbnail as a normalised 16x16 patch, or None if it is flat or empty."
+    h, w = frame_hw
+    x0, x1 = np.clip(np.array([box[0], box[2]]) * THUMB / w, 0, THUMB).astype(int)
+    y0, y1 = np.clip(np.array([box[1], box[3]]) * THUMB / h, 0, THUMB).astype(int)
+    if x1 - x0 < 2 or y1 - y0 < 2: return None
+    p = cv2.resize(thumb[y0:y1, x0:x1].astype(np.float32), (16, 16), interpolation=cv2.INTER_AREA)
+    return None if p.std() < 2 else (p - p.mean()) / p.std()
+
+def looks_alike(a: np.ndarray | None, b: np.ndarray | None, min_corr: float = 0.6) -> bool:
+    "Normalised correlation of two patches of `_patch` at least `min_corr` (never for a flat patch)."
+    return a is not None and b is not None and float((a * b).mean()) >= min_corr
+
+def bridgeable(i: int, j: int, thumbs: np.ndarray, boxes: np.ndarray, frame_hw: tuple[int, int]) -> bool:
+    "May the gap of frames i..j-1 (no face) be bridged? No shot change across it, and the face region looks the same."
+    lo, hi = max(i - 1, 0), min(j, len(thumbs) - 1)
+    if any(is_cut(thumbs[k], thumbs[k + 1]) for k in range(lo, hi)): return False
+    ends = [k for k in (i - 1, j) if 0 <= k < len(thumbs)]
+    for k in range(i, j):                              # the face box, interpolated across the gap (held at the ends)
+        t = (k - i + 1) / (j - i + 1)
+        box = boxes[ends[0]] if len(ends) == 1 else (1 - t) * boxes[i - 1] + t * boxes[j]
+        here = _patch(thumbs[k], box, frame_hw)
+        if not all(looks_alike(here, _patch(thumbs[e], box, frame_hw)) for e in ends): return False
+    return True
 
 # %% ../nbs/03_face.ipynb #2db68363
 def warp_affine(images: torch.Tensor, matrices: torch.Tensor, size_hw: tuple[int, int], fill: float | None = None) -> torch.Tensor:

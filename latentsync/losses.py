@@ -101,7 +101,7 @@ def load_lpips(vgg16: str | os.PathLike | None = None, random_trunk: bool = Fals
                 f"{Path(torch.hub.get_dir())/'checkpoints'/VGG16_FILE}). Get them once while online with "
                 "`python -c \"import torchvision; torchvision.models.vgg16(weights='IMAGENET1K_V1')\"`, or copy the official "
                 f"`checkpoints/auxiliary/{VGG16_FILE}` there.")
-        sd = torch.load(p, map_location="cpu", weights_only=True)
+        sd = load_checkpoint(p, "VGG16 (LPIPS)")
         mapped = {}
         for lo, hi, s in _LPIPS_SLICES:
             for i in range(lo, hi):

@@ -39,14 +39,16 @@ def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | N
     """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, or a
     preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
     `whisper/tiny.pt` and the VAE to `stabilityai/sd-vae-ft-mse`. With a random-weight preset U-Net, Whisper and VAE
-    default to random-weight models of the right shapes."""
+    default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run."""
     dev = get_device(device); dtype = get_dtype(dev, precision)
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
     if not random_unet and is_repo_id(str(unet)):                        # e.g. ByteDance/LatentSync-1.6
         repo, unet = str(unet), hub_path(str(unet), "latentsync_unet.pt")
         if whisper is None: whisper = hub_path(repo, "whisper/tiny.pt")
         if vae is None: vae = "stabilityai/sd-vae-ft-mse"
-    if random_unet: net = LatentSyncUNet(unet)
+    if random_unet:
+        with torch.random.fork_rng(devices=[]):        # random weights, but the same ones every time
+            torch.manual_seed(0); net = LatentSyncUNet(unet)
     elif Path(unet).is_dir(): net = from_pretrained(unet)
     else: net, _ = load_official_unet(unet, config)
     if whisper is None:
@@ -59,10 +61,12 @@ def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | N
             raise FileNotFoundError("The Stable Diffusion VAE is needed with real U-Net weights: pass vae='stabilityai/sd-vae-ft-mse' "
                                     "(downloaded once while online) or its folder.")
         vae = "tiny"
-    enc = load_audio_encoder(whisper, device=dev, dtype=dtype)
+    with torch.random.fork_rng(devices=[]):            # (presets of Whisper and the VAE are random too)
+        torch.manual_seed(1); enc = load_audio_encoder(whisper, device=dev, dtype=dtype)
+        torch.manual_seed(2); vae_model = load_vae(vae, dev, dtype)
     if enc.dim != net.config.cross_attention_dim:
         raise ValueError(f"The Whisper encoder gives {enc.dim}-wide features but the U-Net expects {net.config.cross_attention_dim}.")
-    return LipSyncModels(net.to(dev, dtype).eval(), load_vae(vae, dev, dtype), enc, make_scheduler(),
+    return LipSyncModels(net.to(dev, dtype).eval(), vae_model, enc, make_scheduler(),
                          net.config.resolution, dev, dtype)
 
 # %% ../nbs/11_pipeline.ipynb #94b96687
@@ -96,6 +100,7 @@ def check_inputs(video: Path, audio: Path, out: Path | None = None, silence_db: 
         if out.exists() and out.resolve() in {video.resolve(), audio.resolve()}:
             raise ValueError(f"The output path is one of the inputs: {out}. Choose another output file.")
         if not out.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {out.parent}")
+        if out.is_dir(): raise ValueError(f"The output path is a folder: {out}. Name a file, e.g. {out/'dubbed.mp4'}.")
     reader = VideoReader(video)
     wave = load_audio(audio)
     level = 20 * math.log10(float(np.sqrt(np.mean(wave.astype(np.float64) ** 2))) + 1e-12)
@@ -223,28 +228,29 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
     # the official random order: one noise map for every frame, then per window the masked, then the reference posterior
     noise = torch.randn((1, 4, 1, R // 8, R // 8), generator=g, device=m.device, dtype=m.dtype)
     bar = tqdm(total=n_out, unit="frame", desc="lip-sync", disable=not progress)
-    for s in range(0, n_out, window):                      # the official windows; those holding only extra frames are skipped
-        idx = schedule[s:s + window]; n = len(idx)
-        with tm("decode"):                                                                       # ascending reads: no backward seeks
-            order = np.unique(idx); frames = reader.get(order)[np.searchsorted(order, idx)]
-        al = alignment[idx]
-        with tm("align"):
-            faces = torch.from_numpy(align_faces(frames, al)).to(m.device).permute(0, 3, 1, 2).float()
-            faces = ((faces / 255 - 0.5) / 0.5).to(m.dtype)                                    # as official, to the last bit
-        with tm("vae"):
-            masked_lat = vae_encode(m.vae, faces * mask, sample=True, generator=g)
-            ref_lat = vae_encode(m.vae, faces, sample=True, generator=g)
-        with tm("unet"):
-            a = feats[torch.from_numpy(audio_window_indices(s + n, len(feats), MODEL_FPS)[s:])].flatten(1, 2).to(m.device, m.dtype)
-            z = denoise(m.unet, scheduler, noise.expand(-1, -1, n, -1, -1).contiguous(), mask_lat.expand(-1, -1, n, -1, -1),
-                        five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance, deep_cache=deep_cache)
-        with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
-        with tm("paste"):                                  # unclamped, as official: the clamp comes after the inverse warp
-            result = restore_frames(frames, paste_surrounding(gen.float(), faces.float(), mask.float()).cpu(), al)
-        lo, hi = np.searchsorted(out_map, [s, s + n])                          # output frames made from this window
-        bar.update(min(n, n_out - s))
-        for k in out_map[lo:hi]: yield result[k - s]
-    bar.close()
+    try:
+        for s in range(0, n_out, window):                      # the official windows; those holding only extra frames are skipped
+            idx = schedule[s:s + window]; n = len(idx)
+            with tm("decode"):                                                                       # ascending reads: no backward seeks
+                order = np.unique(idx); frames = reader.get(order)[np.searchsorted(order, idx)]
+            al = alignment[idx]
+            with tm("align"):
+                faces = torch.from_numpy(align_faces(frames, al)).to(m.device).permute(0, 3, 1, 2).float()
+                faces = ((faces / 255 - 0.5) / 0.5).to(m.dtype)                                    # as official, to the last bit
+            with tm("vae"):
+                masked_lat = vae_encode(m.vae, faces * mask, sample=True, generator=g)
+                ref_lat = vae_encode(m.vae, faces, sample=True, generator=g)
+            with tm("unet"):
+                a = feats[torch.from_numpy(audio_window_indices(s + n, len(feats), MODEL_FPS)[s:])].flatten(1, 2).to(m.device, m.dtype)
+                z = denoise(m.unet, scheduler, noise.expand(-1, -1, n, -1, -1).contiguous(), mask_lat.expand(-1, -1, n, -1, -1),
+                            five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance, deep_cache=deep_cache)
+            with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
+            with tm("paste"):                                  # unclamped, as official: the clamp comes after the inverse warp
+                result = restore_frames(frames, paste_surrounding(gen.float(), faces.float(), mask.float()).cpu(), al)
+            lo, hi = np.searchsorted(out_map, [s, s + n])                          # output frames made from this window
+            bar.update(min(n, n_out - s))
+            for k in out_map[lo:hi]: yield result[k - s]
+    finally: bar.close()
     counts = np.bincount(alignment.status[schedule[:n_out]], minlength=3)
     return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]),
                       "bridged": int(counts[BRIDGED]), "passed through": int(counts[PASSTHROUGH])}, dict(tm))

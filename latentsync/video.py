@@ -2,7 +2,7 @@
 
 # %% ../nbs/02_video.ipynb #9dd871fc
 from __future__ import annotations
-import os, re, shutil, subprocess, tempfile
+import glob, os, re, shutil, socket, subprocess, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,8 @@ import numpy as np
 from .audio import ffmpeg_exe
 
 # %% auto #0
-__all__ = ['MODEL_FPS', 'resample_indices', 'VideoError', 'VideoInfo', 'VideoReader', 'probe_audio', 'VideoWriter']
+__all__ = ['MODEL_FPS', 'resample_indices', 'VideoError', 'VideoInfo', 'VideoReader', 'probe_audio', 'remove_stale_partials',
+           'VideoWriter']
 
 # %% ../nbs/02_video.ipynb #11d830f7
 MODEL_FPS = 25.0   # the frame rate LatentSync models are trained at
@@ -64,7 +65,11 @@ class VideoReader:
     def get(self, idx) -> np.ndarray:
         "Frames at output indices `idx` (list or array) as (n, H, W, 3) uint8."
         src = self.indices[np.asarray(idx, dtype=np.int64)]
-        return self._vr.get_batch(src.tolist()).asnumpy()
+        try: return self._vr.get_batch(src.tolist()).asnumpy()
+        except Exception as e:                      # decord's own errors (a file cut short, damaged data) name no file
+            msg = (str(e).strip().splitlines() or [type(e).__name__])[0][-160:]
+            raise VideoError(f"Could not decode frames {src.min()}..{src.max()} of {self.path} (truncated or corrupt "
+                             f"file?): {msg}") from None
 
     def __getitem__(self, i):
         if isinstance(i, slice): return self.get(np.arange(len(self))[i])
@@ -91,6 +96,27 @@ def probe_audio(path: str | os.PathLike) -> dict | None:
     return None if m is None else {"codec": m.group(1), "sample_rate": int(m.group(2)), "channels": m.group(3).strip()}
 
 # %% ../nbs/02_video.ipynb #2075ed09
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32] or "host"
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True          # someone else's process
+    return True
+
+def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
+    """Remove the `.NAME.HOST.PID.*.partial` folders beside `path` left by writers on this machine whose process is gone
+    (killed, say); folders of running writers and of other machines are left alone. Returns what was removed."""
+    path = Path(path); removed = []
+    prefix = f".{path.stem}."
+    for p in path.parent.glob(f"{glob.escape(prefix)}*.partial"):
+        parts = p.name[len(prefix):-len(".partial")].split(".")
+        if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit() or not p.is_dir(): continue
+        if int(parts[1]) == os.getpid() or _alive(int(parts[1])): continue
+        shutil.rmtree(p, ignore_errors=True); removed.append(p)
+    return removed
+
 class VideoWriter:
     "Write RGB frames to an H.264 mp4 at `fps`, muxing `audio` (a file) at its own quality; atomic."
     def __init__(self, path: str | os.PathLike, fps: float = MODEL_FPS, audio: str | os.PathLike | None = None,
@@ -105,6 +131,7 @@ class VideoWriter:
                 raise ValueError(f"Refusing to write the output over an input file: {self.path}")
         if self.audio is not None and not self.audio.is_file(): raise FileNotFoundError(f"Audio file not found: {self.audio}")
         if not self.path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {self.path.parent}")
+        if self.path.is_dir(): raise ValueError(f"The output path is a folder: {self.path}. Name a file, e.g. {self.path/'out.mp4'}.")
         if not 0 <= self.crf <= 51: raise ValueError(f"crf must be in 0..51 (lower is better quality), got {crf}.")
         self.frames_written, self._proc, self._size = 0, None, None
         self._tmp_dir = self._tmp = None
@@ -115,21 +142,38 @@ class VideoWriter:
         self._tmp_dir = None
 
     def _start(self, w: int, h: int):
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", f"{self.fps:g}", "-i", "-"]
         if self.audio is not None:
-            info = probe_audio(self.audio)
-            if info is None: raise ValueError(f"{self.audio} has no audio track to mux.")
-            cmd += ["-i", str(self.audio), "-map", "0:v:0", "-map", "1:a:0"]
-            cmd += ["-c:a", "copy"] if info["codec"] == "aac" else ["-c:a", "aac", "-b:a", self.audio_bitrate]
-            cmd += ["-shortest"]
-        # a private (0700) folder beside the output: same file system, so the final move is atomic
-        self._tmp_dir = Path(tempfile.mkdtemp(prefix=f".{self.path.stem}.", suffix=".partial", dir=self.path.parent))
+            self._audio_info = probe_audio(self.audio)
+            if self._audio_info is None: raise ValueError(f"{self.audio} has no audio track to mux.")
+        remove_stale_partials(self.path)
+        # a private (0700) folder beside the output (same file system, so the final move is atomic), named after this
+        # process so that a later run can tell a folder left by a killed writer from one in use
+        self._tmp_dir = Path(tempfile.mkdtemp(prefix=f".{self.path.stem}.{_host()}.{os.getpid()}.", suffix=".partial",
+                                              dir=self.path.parent))
         self._tmp = self._tmp_dir / f"video{self.path.suffix or '.mp4'}"
-        cmd += ["-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf), "-pix_fmt", "yuv420p",
-                "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-movflags", "+faststart", str(self._tmp)]
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", f"{self.fps:g}", "-i", "-",
+               "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf), "-pix_fmt", "yuv420p",
+               *(["-vf", "crop=floor(iw/2)*2:floor(ih/2)*2:0:0"] if w % 2 or h % 2 else []), str(self._tmp)]
+        if w % 2 or h % 2:                  # H.264 in yuv420p (what every player reads) needs even sizes
+            import warnings
+            warnings.warn(f"{w}x{h} has an odd side: {self.path.name} is {w - w % 2}x{h - h % 2} (H.264 4:2:0 needs even "
+                          "sizes; the last column/row is dropped, nothing is scaled or padded).")
         self._size = (w, h)
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def _mux(self) -> Path:
+        "The encoded video with the audio, cut to the video's duration (every frame kept: no `-shortest`)."
+        out = self._tmp_dir / f"muxed{self._tmp.suffix}"
+        copy = self._audio_info["codec"] == "aac"
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(self._tmp), "-i", str(self.audio),
+               "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *(["-c:a", "copy"] if copy else ["-c:a", "aac", "-b:a", self.audio_bitrate]),
+               "-t", f"{self.frames_written / self.fps:.6f}", "-movflags", "+faststart", str(out)]
+        res = subprocess.run(cmd, capture_output=True)
+        if res.returncode != 0:
+            self._cleanup()
+            raise RuntimeError(f"ffmpeg failed adding the audio of {self.audio} to {self.path}: {res.stderr.decode(errors='replace')[-500:]}")
+        return out
 
     def write(self, frames: np.ndarray):
         "Append one frame (H, W, 3) or a batch (n, H, W, 3) of RGB uint8 frames."
@@ -162,7 +206,7 @@ class VideoWriter:
         if self._proc.wait() != 0:
             self._cleanup()
             raise RuntimeError(f"ffmpeg failed writing {self.path}: {err[-500:]}")
-        os.replace(self._tmp, self.path)
+        os.replace(self._mux() if self.audio is not None else self._tmp, self.path)
         self._cleanup()
         return self.path
 
