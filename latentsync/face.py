@@ -13,11 +13,11 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['MP_LEFT_BROW', 'MP_RIGHT_BROW', 'MP_NOSE', 'DETECTED', 'BRIDGED', 'PASSTHROUGH', 'THUMB', 'Face', 'MediaPipeFaces',
-           'InsightFaces', 'pick_face', 'track_faces', 'face_template', 'crop_size', 'similarity_transform',
-           'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms', 'frame_thumbnail', 'is_cut',
-           'looks_alike', 'bridgeable', 'warp_affine', 'crop_faces', 'align_faces', 'lower_face_mask', 'latent_mask',
-           'load_mask', 'paste_surrounding', 'restore_frame', 'faces_to_crop', 'restore_frames', 'footprint_mask',
-           'psnr', 'align_video']
+           'InsightFaces', 'check_face_choice', 'pick_face', 'track_faces', 'face_template', 'crop_size',
+           'similarity_transform', 'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms',
+           'frame_thumbnail', 'is_cut', 'looks_alike', 'bridgeable', 'warp_affine', 'crop_faces', 'align_faces',
+           'lower_face_mask', 'latent_mask', 'load_mask', 'paste_surrounding', 'restore_frame', 'faces_to_crop',
+           'restore_frames', 'footprint_mask', 'psnr', 'align_video']
 
 # %% ../nbs/03_face.ipynb #d696bf64
 MP_LEFT_BROW = [70, 63, 105, 66, 107, 46, 53, 52, 65, 55]        # the brow on the image's left
@@ -96,28 +96,55 @@ class InsightFaces:
         return faces
 
 # %% ../nbs/03_face.ipynb #f13e4128
-def pick_face(faces: list[Face], last: Face | None, frames_since: int = 1) -> Face | None:
-    "The face to follow among `faces`: the largest at the start, then the one nearest to `last` (or None)."
+def _first_face(faces: list[Face], choose) -> Face:
+    "The face to start with: the largest (None, \"largest\"), the leftmost/rightmost, or the one at a point (x, y)."
+    if choose is None or choose == "largest": return max(faces, key=lambda f: f.area)
+    if choose == "left": return min(faces, key=lambda f: f.centre[0])
+    if choose == "right": return max(faces, key=lambda f: f.centre[0])
+    x, y = choose
+    inside = [f for f in faces if f.bbox[0] <= x <= f.bbox[2] and f.bbox[1] <= y <= f.bbox[3]]
+    return min(inside or faces, key=lambda f: np.linalg.norm(f.centre - (x, y)))
+
+def check_face_choice(choose):
+    "Validate a `face=` choice: None, \"largest\", \"left\", \"right\" or a point (x, y) in pixels of the first frame."
+    if choose is None or choose in ("largest", "left", "right"): return choose
+    try:
+        x, y = (float(v) for v in choose)
+        if np.isfinite([x, y]).all(): return (x, y)
+    except (TypeError, ValueError): pass
+    raise ValueError(f'face must be "largest", "left", "right" or a point (x, y) in the first frame; got {choose!r}.')
+
+def pick_face(faces: list[Face], last: Face | None, frames_since: int = 1, choose=None) -> Face | None:
+    "The face to follow among `faces`: at the start the one `choose` names (default the largest), then the one nearest to `last` (or None)."
     if not faces: return None
-    if last is None: return max(faces, key=lambda f: f.area)
+    if last is None: return _first_face(faces, choose)
     d = [np.linalg.norm(f.centre - last.centre) for f in faces]
     i = int(np.argmin(d))
     return faces[i] if d[i] <= last.width * (0.5 + 0.1 * frames_since) else None
 
-def track_faces(frames, detector=None, progress: bool = False, total: int | None = None, thumbnails: bool = False):
+def track_faces(frames, detector=None, progress: bool = False, total: int | None = None, thumbnails: bool = False,
+                face=None):
     """Alignment points (N, 3, 2) (NaN where the followed face is absent) and boxes (N, 4) for an iterable of frames;
-    with `thumbnails`, also each frame's (64, 64) grey thumbnail (for the bridging checks of `align_transforms`)."""
+    with `thumbnails`, also each frame's (64, 64) grey thumbnail (for the bridging checks of `align_transforms`). `face`
+    picks whom to follow when the first face appears: "largest" (default, with a warning if there are several), "left",
+    "right" or a point (x, y)."""
+    face = check_face_choice(face)
     from tqdm.auto import tqdm
     detector = detector or MediaPipeFaces()
     detector.reset()
     points, boxes, thumbs, last, since = [], [], [], None, 1
     for frame in tqdm(frames, desc="faces", unit="frame", total=total, disable=not progress):
-        face = pick_face(detector(frame), last, since)
+        found = detector(frame)
+        if last is None and len(found) > 1 and face is None:
+            import warnings
+            warnings.warn(f"{len(found)} faces in frame {len(points)}: following the largest. Choose another with "
+                          "face=\"left\", \"right\" or a point (x, y) (--face in the command line).")
+        chosen = pick_face(found, last, since, face)
         if thumbnails: thumbs.append(frame_thumbnail(frame))
-        if face is None:
+        if chosen is None:
             points.append(np.full((3, 2), np.nan)); boxes.append(np.full(4, np.nan)); since += 1
         else:
-            points.append(face.points3); boxes.append(face.bbox); last, since = face, 1
+            points.append(chosen.points3); boxes.append(chosen.bbox); last, since = chosen, 1
     points, boxes = np.array(points).reshape(-1, 3, 2), np.array(boxes).reshape(-1, 4)
     return (points, boxes, np.array(thumbs, np.uint8).reshape(-1, THUMB, THUMB)) if thumbnails else (points, boxes)
 

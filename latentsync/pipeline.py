@@ -145,6 +145,19 @@ class SyncResult:
     fps: float
     face_frames: dict
     timings: dict = field(default_factory=dict)
+    status: np.ndarray | None = None    # per output frame: face.DETECTED, BRIDGED or PASSTHROUGH (left as it was)
+    def plot_status(self, ax=None):
+        "Each output frame's face status along the time axis: detected, bridged across a gap, or passed through."
+        import matplotlib.pyplot as plt
+        if ax is None: _, ax = plt.subplots(figsize=(10, 1.1), dpi=80)
+        colours = np.array([[0.17, 0.63, 0.17], [1.0, 0.5, 0.05], [0.6, 0.6, 0.6]])
+        t = np.arange(len(self.status) + 1) / self.fps
+        ax.pcolormesh(t, [0, 1], colours[self.status][None], shading="flat")
+        ax.set_yticks([]); ax.set_xlabel("seconds"); ax.set_xlim(t[0], t[-1])
+        ax.set_title("  ".join(f"{k}: {v}" for k, v in self.face_frames.items()), fontsize=9)
+        ax.legend(handles=[plt.Rectangle((0, 0), 1, 1, color=c) for c in colours], labels=["detected", "bridged", "passed through"],
+                  loc="upper center", bbox_to_anchor=(0.5, -0.9), ncol=3, fontsize=8, frameon=False)
+        return ax
     def __repr__(self):
         t = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
         name = self.out.name if self.out is not None else "frames"
@@ -215,9 +228,9 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
         n_gen = num_audio_frames(len(feats), MODEL_FPS, official=True)        # the official run's frames (2 more)
     n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
     with tm("faces"):                                                          # no need to look at what is cut off
-        points, _ = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c), detector or MediaPipeFaces(),
-                                progress=progress, total=n_used)
-        alignment = align_transforms(points, R, max_gap=max_gap)
+        points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c),
+                                            detector or MediaPipeFaces(), progress=progress, total=n_used, thumbnails=True)
+        alignment = align_transforms(points, R, max_gap=max_gap, thumbnails=thumbs, boxes=boxes, frame_hw=reader.size[::-1])
         if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {reader.path}.")
     schedule = frame_schedule(len(reader), n_gen)
     scheduler = type(m.scheduler).from_config(m.scheduler.config)            # our own copy: runs may share `models`
@@ -251,9 +264,10 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
             bar.update(min(n, n_out - s))
             for k in out_map[lo:hi]: yield result[k - s]
     finally: bar.close()
-    counts = np.bincount(alignment.status[schedule[:n_out]], minlength=3)
-    return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]),
-                      "bridged": int(counts[BRIDGED]), "passed through": int(counts[PASSTHROUGH])}, dict(tm))
+    status = alignment.status[schedule[out_map]]                                # of each output frame
+    counts = np.bincount(status, minlength=3)
+    return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
+                      "passed through": int(counts[PASSTHROUGH])}, dict(tm), status)
 
 @torch.no_grad()
 def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,

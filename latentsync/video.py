@@ -11,8 +11,8 @@ import numpy as np
 from .audio import ffmpeg_exe
 
 # %% auto #0
-__all__ = ['MODEL_FPS', 'resample_indices', 'VideoError', 'VideoInfo', 'VideoReader', 'probe_audio', 'remove_stale_partials',
-           'VideoWriter']
+__all__ = ['MODEL_FPS', 'resample_indices', 'VideoError', 'VideoInfo', 'frame_starts', 'timestamp_indices', 'VideoReader',
+           'probe_audio', 'remove_stale_partials', 'VideoWriter']
 
 # %% ../nbs/02_video.ipynb #11d830f7
 MODEL_FPS = 25.0   # the frame rate LatentSync models are trained at
@@ -36,11 +36,29 @@ class VideoInfo:
     num_frames: int       # source frames
     width: int
     height: int
+    starts: np.ndarray | None = None    # each frame's start time (s), from the container's timestamps
+    vfr: bool = False                   # variable frame rate: frames are placed by `starts`, not by `fps`
     @property
-    def duration(self) -> float: return self.num_frames / self.fps
+    def duration(self) -> float:
+        if self.vfr: return float(self.starts[-1] + (self.starts[-1] - self.starts[-2]))
+        return self.num_frames / self.fps
+
+def frame_starts(vr) -> np.ndarray | None:
+    "Start time (s, from 0) of every frame of a decord reader, or None when the container gives no usable timestamps."
+    try: t = np.asarray(vr.get_frame_timestamp(np.arange(len(vr))), np.float64)[:, 0]
+    except Exception: return None
+    if len(t) < 2 or not np.isfinite(t).all() or (np.diff(t) <= 0).any(): return None
+    return t - t[0]
+
+def timestamp_indices(starts: np.ndarray, duration: float, fps_out: float = MODEL_FPS) -> np.ndarray:
+    "Source frame for each output frame at `fps_out`: the one whose start time is nearest (a variable-rate source)."
+    t = np.arange(int(np.floor(duration * fps_out + 1e-6))) / fps_out
+    i = np.clip(np.searchsorted(starts, t), 1, len(starts) - 1)
+    return np.where(t - starts[i - 1] <= starts[i] - t, i - 1, i).astype(np.int64)
 
 class VideoReader:
-    "Random-access, streaming reader of a video's frames at `fps` (default 25; None keeps the source rate)."
+    """Random-access, streaming reader of a video's frames at `fps` (default 25; None keeps the source frames): each
+    frame the source frame nearest in time, by the container's timestamps for a variable-frame-rate video."""
     def __init__(self, path: str | os.PathLike, fps: float | None = MODEL_FPS):
         import decord
         self.path = Path(path)
@@ -53,8 +71,13 @@ class VideoReader:
         h, w = self._vr[0].shape[:2] if len(self._vr) else (0, 0)
         self.info = VideoInfo(self.path, float(self._vr.get_avg_fps()), len(self._vr), w, h)
         if self.info.num_frames == 0: raise VideoError(f"{self.path} has no video frames.")
+        starts = frame_starts(self._vr)
+        if starts is not None:                           # steps off the average by a quarter frame or more: variable rate
+            self.info.starts = starts
+            self.info.vfr = bool(np.abs(np.diff(starts) - 1 / self.info.fps).max() > 0.25 / self.info.fps)
         self.fps = self.info.fps if fps is None else float(fps)
-        self.indices = resample_indices(self.info.num_frames, self.info.fps, self.fps)
+        if self.info.vfr and fps is not None: self.indices = timestamp_indices(starts, self.info.duration, self.fps)
+        else: self.indices = resample_indices(self.info.num_frames, self.info.fps, self.fps)
 
     def __len__(self): return len(self.indices)
     @property
@@ -86,7 +109,7 @@ class VideoReader:
     def __repr__(self):
         i = self.info
         return (f"VideoReader({i.path.name}: {i.width}x{i.height}, {i.num_frames} frames at {i.fps:g} fps "
-                f"-> {len(self)} frames at {self.fps:g} fps)")
+                f"{'(variable rate) ' if i.vfr else ''}-> {len(self)} frames at {self.fps:g} fps)")
 
 # %% ../nbs/02_video.ipynb #a02e6e08
 def probe_audio(path: str | os.PathLike) -> dict | None:
