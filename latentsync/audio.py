@@ -189,7 +189,7 @@ def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None
             folder = hub_path(str(source), allow_patterns=["config.json", "model.safetensors"])
         elif not folder.is_dir():
             raise FileNotFoundError(
-                f"Whisper weights not found: {source!r} is neither a file, a folder, a preset "
+                f"Whisper weights not found: {str(source)!r} is neither a file, a folder, a preset "
                 f"({', '.join(WHISPER_PRESETS)}) nor a Hugging Face repo id. The official model is "
                 "`checkpoints/whisper/tiny.pt` from the LatentSync release, or the Hugging Face repo openai/whisper-tiny.")
         cfg = json.loads((folder/"config.json").read_text())

@@ -77,21 +77,31 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--mask", default=None, help="mask image of the region to regenerate in the aligned face (black = "
                    "regenerate, white = keep): the official latentsync/utils/mask.png for frames identical to the official "
                    "pipeline's (default: the generated equivalent of it)")
+    s.add_argument("--face", default=None, help="whom to follow when several faces are in view: largest (the default, with "
+                   "a warning), left, right, or X,Y (a point in pixels on that face in the first frame where it is seen)")
     s.add_argument("--crf", type=int, default=18, help="H.264 quality, lower is better (default 18)")
     s.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     for sp in (c, s): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
     return p
 
+def _face_choice(text: str | None):
+    "--face: largest, left, right or X,Y."
+    if text is None or text in ("largest", "left", "right"): return text
+    try: x, y = (float(v) for v in text.split(","))
+    except ValueError: raise ValueError(f"--face must be largest, left, right or X,Y (a point in pixels), got {text!r}.") from None
+    return (x, y)
+
 def _sync(a) -> None:
     from latentsync.pipeline import sync, load_models
+    _face_choice(a.face)
     if a.mask is not None and not Path(a.mask).is_file(): raise FileNotFoundError(f"Mask image not found: {a.mask}")
     from latentsync.unet import UNET_PRESETS
     if a.config is not None and a.checkpoint in UNET_PRESETS:
         raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
     models = load_models(a.checkpoint, a.whisper, a.vae, a.config or "stage2_512", a.device, a.precision)
     res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf,
-               deep_cache=3 if a.deep_cache else 0, fps=a.fps, mask=a.mask)
+               deep_cache=3 if a.deep_cache else 0, fps=a.fps, mask=a.mask, face=_face_choice(a.face))
     print(res)
 
 class Interrupted(KeyboardInterrupt):

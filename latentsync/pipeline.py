@@ -14,7 +14,7 @@ from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path
 from .audio import load_audio, load_audio_encoder, whisper_features, audio_window_indices, num_audio_frames, num_feature_rows, AudioError
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
-                             lower_face_mask, latent_mask, load_mask, DETECTED, BRIDGED, PASSTHROUGH)
+                             lower_face_mask, latent_mask, load_mask, check_face_choice, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrained, denoise
 
@@ -183,7 +183,7 @@ class FrameStream:
         self.result = yield from frames
     def __repr__(self): return f"FrameStream({self.total} frames of {self.size[0]}x{self.size[1]} at {self.fps:g} fps)"
 
-def _check_options(steps, guidance, deep_cache, window, max_gap):
+def _check_options(steps, guidance, deep_cache, window, max_gap, face=None):
     if not (isinstance(steps, int) and steps >= 1): raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
     if not (isinstance(guidance, (int, float)) and math.isfinite(guidance) and guidance >= 0):
         raise ValueError(f"guidance must be a number >= 0 (1 = no classifier-free guidance, official 1.5), got {guidance!r}.")
@@ -191,20 +191,22 @@ def _check_options(steps, guidance, deep_cache, window, max_gap):
     if not (isinstance(window, int) and 1 <= window <= 24):
         raise ValueError(f"window must be 1..24 frames (the motion modules' limit; official 16), got {window!r}.")
     if not (isinstance(max_gap, int) and max_gap >= 0): raise ValueError(f"max_gap must be a whole number >= 0, got {max_gap!r}.")
+    check_face_choice(face)
 
 def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipSyncModels | None = None, steps: int = 20,
                 guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
-                mask: str | os.PathLike | np.ndarray | None = None, window: int = 16, max_gap: int = 12, detector=None,
-                progress: bool = True) -> FrameStream:
+                mask: str | os.PathLike | np.ndarray | None = None, face=None, window: int = 16, max_gap: int = 12,
+                detector=None, progress: bool = True) -> FrameStream:
     """Lip-sync `video` to `audio` and return the output frames as a `FrameStream`, before any encoding (`sync` writes
     them). Inputs and options are checked now; the work runs while the frames are read. `mask`: an image or array (white
     = keep, black = regenerate), default the generated official-equivalent mask; `fps`: "model" (25), "source" or a
-    number; `deep_cache=3`: the official app's step caching; `seed=None` draws from torch's global generator."""
-    _check_options(steps, guidance, deep_cache, window, max_gap)
+    number; `deep_cache=3`: the official app's step caching; `seed=None` draws from torch's global generator; `face`:
+    whom to follow when several faces are in view ("largest", "left", "right" or a point (x, y) in the first frame)."""
+    _check_options(steps, guidance, deep_cache, window, max_gap, face)
     reader, wave = check_inputs(Path(video), Path(audio))
-    return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, window, max_gap, detector, progress)
+    return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress)
 
-def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, window, max_gap, detector, progress):
+def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress):
     out_fps = output_fps(fps, reader.info.fps)
     if models is None:
         import warnings
@@ -214,12 +216,13 @@ def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, 
     keep = resolve_mask(mask, models.resolution)
     n_out = num_audio_frames(num_feature_rows(len(wave)), MODEL_FPS)
     out_map = resample_indices(n_out, MODEL_FPS, out_fps)                      # model frame shown by each output frame
-    gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, window, max_gap,
-                    detector, progress)
+    gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window,
+                    max_gap, detector, progress)
     return FrameStream(gen, out_fps, reader.size, len(out_map))
 
 @torch.no_grad()
-def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, window, max_gap, detector, progress):
+def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window, max_gap,
+              detector, progress):
     from tqdm.auto import tqdm
     tm, R = _Timer(), m.resolution
     with tm("audio"):
@@ -229,7 +232,8 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
     n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
     with tm("faces"):                                                          # no need to look at what is cut off
         points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c),
-                                            detector or MediaPipeFaces(), progress=progress, total=n_used, thumbnails=True)
+                                            detector or MediaPipeFaces(), progress=progress, total=n_used, thumbnails=True,
+                                            face=face)
         alignment = align_transforms(points, R, max_gap=max_gap, thumbnails=thumbs, boxes=boxes, frame_hw=reader.size[::-1])
         if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {reader.path}.")
     schedule = frame_schedule(len(reader), n_gen)
@@ -272,17 +276,18 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
 @torch.no_grad()
 def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,
          steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
-         mask: str | os.PathLike | np.ndarray | None = None, crf: int = 18, window: int = 16, max_gap: int = 12,
-         detector=None, progress: bool = True) -> SyncResult:
+         mask: str | os.PathLike | np.ndarray | None = None, face=None, crf: int = 18, window: int = 16,
+         max_gap: int = 12, detector=None, progress: bool = True) -> SyncResult:
     """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio): the frames of `sync_frames` (same options),
     encoded as they come. `deep_cache=3` is the official app's step caching; `fps` is the output rate: "model" (25, as
-    official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one)."""
+    official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one);
+    `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y))."""
     video, audio, out = Path(video), Path(audio), Path(out)
-    _check_options(steps, guidance, deep_cache, window, max_gap)
+    _check_options(steps, guidance, deep_cache, window, max_gap, face)
     if not (isinstance(crf, int) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
     t0 = time.perf_counter()
     reader, wave = check_inputs(video, audio, out)
-    stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, window, max_gap, detector, progress)
+    stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress)
     checks, encode = time.perf_counter() - t0, 0.0
     with VideoWriter(out, fps=stream.fps, audio=audio, crf=crf, inputs=(video, audio)) as writer:
         for frame in stream:

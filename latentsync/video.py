@@ -56,6 +56,13 @@ def timestamp_indices(starts: np.ndarray, duration: float, fps_out: float = MODE
     i = np.clip(np.searchsorted(starts, t), 1, len(starts) - 1)
     return np.where(t - starts[i - 1] <= starts[i] - t, i - 1, i).astype(np.int64)
 
+def _decord_message(e: Exception, path: Path) -> str:
+    "decord's error text without its time stamp, source-file location and the path (which our message names)."
+    lines = [l for l in str(e).strip().splitlines() if l.strip()] or [type(e).__name__]
+    msg = re.sub(r"\[\d\d:\d\d:\d\d\]\s*", "", lines[0])
+    msg = re.sub(r"\S*\.(cc|h|cpp):\d+:\s*", "", msg).replace(f"[{path}]", "").replace(str(path), "").strip(" :")
+    return msg[:200]
+
 class VideoReader:
     """Random-access, streaming reader of a video's frames at `fps` (default 25; None keeps the source frames): each
     frame the source frame nearest in time, by the container's timestamps for a variable-frame-rate video."""
@@ -65,7 +72,7 @@ class VideoReader:
         if not self.path.is_file(): raise FileNotFoundError(f"Video file not found: {self.path}")
         try: self._vr = decord.VideoReader(str(self.path), ctx=decord.cpu(0), num_threads=0)
         except Exception as e:
-            msg = str(e).splitlines()[0][-160:]
+            msg = _decord_message(e, self.path)
             hint = "it has no video stream" if "video stream" in msg else "corrupt or unsupported file?"
             raise VideoError(f"Could not open the video {self.path} ({hint}): {msg}") from None
         h, w = self._vr[0].shape[:2] if len(self._vr) else (0, 0)
@@ -90,7 +97,7 @@ class VideoReader:
         src = self.indices[np.asarray(idx, dtype=np.int64)]
         try: return self._vr.get_batch(src.tolist()).asnumpy()
         except Exception as e:                      # decord's own errors (a file cut short, damaged data) name no file
-            msg = (str(e).strip().splitlines() or [type(e).__name__])[0][-160:]
+            msg = _decord_message(e, self.path)
             raise VideoError(f"Could not decode frames {src.min()}..{src.max()} of {self.path} (truncated or corrupt "
                              f"file?): {msg}") from None
 
