@@ -2,7 +2,7 @@
 
 # %% ../nbs/11_pipeline.ipynb #e13bc672
 from __future__ import annotations
-import math, os, time
+import math, numbers, os, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,14 +183,16 @@ class FrameStream:
         self.result = yield from frames
     def __repr__(self): return f"FrameStream({self.total} frames of {self.size[0]}x{self.size[1]} at {self.fps:g} fps)"
 
+def _whole(x) -> bool: return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
 def _check_options(steps, guidance, deep_cache, window, max_gap, face=None):
-    if not (isinstance(steps, int) and steps >= 1): raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
-    if not (isinstance(guidance, (int, float)) and math.isfinite(guidance) and guidance >= 0):
+    if not (_whole(steps) and steps >= 1): raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
+    if not (isinstance(guidance, numbers.Real) and not isinstance(guidance, bool) and math.isfinite(guidance) and guidance >= 0):
         raise ValueError(f"guidance must be a number >= 0 (1 = no classifier-free guidance, official 1.5), got {guidance!r}.")
-    if not (isinstance(deep_cache, int) and deep_cache >= 0): raise ValueError(f"deep_cache must be 0 (off) or a step interval >= 1, got {deep_cache!r}.")
-    if not (isinstance(window, int) and 1 <= window <= 24):
+    if not (_whole(deep_cache) and deep_cache >= 0): raise ValueError(f"deep_cache must be 0 (off) or a step interval >= 1, got {deep_cache!r}.")
+    if not (_whole(window) and 1 <= window <= 24):
         raise ValueError(f"window must be 1..24 frames (the motion modules' limit; official 16), got {window!r}.")
-    if not (isinstance(max_gap, int) and max_gap >= 0): raise ValueError(f"max_gap must be a whole number >= 0, got {max_gap!r}.")
+    if not (_whole(max_gap) and max_gap >= 0): raise ValueError(f"max_gap must be a whole number >= 0, got {max_gap!r}.")
     check_face_choice(face)
 
 def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipSyncModels | None = None, steps: int = 20,
@@ -284,7 +286,7 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y))."""
     video, audio, out = Path(video), Path(audio), Path(out)
     _check_options(steps, guidance, deep_cache, window, max_gap, face)
-    if not (isinstance(crf, int) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
+    if not (_whole(crf) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
     t0 = time.perf_counter()
     reader, wave = check_inputs(video, audio, out)
     stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress)

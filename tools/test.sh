@@ -4,7 +4,8 @@
 #   2. README.md is the rendering of nbs/index.ipynb;
 #   3. the exported package has no undefined names or unused imports (ruff F821/F401/F811);
 #   4. nbdev's documentation pre-processing runs on every notebook;
-#   5. nbdev_test runs every notebook (cells flagged slow or cuda are skipped: TEST_FLAGS="slow cuda" runs them).
+#   5. nbdev_test runs every notebook, each in its own process (cells flagged slow or cuda are skipped:
+#      TEST_FLAGS="slow cuda" runs them).
 # Ends with "N passed, M failed" for the notebooks; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,16 +30,22 @@ if ruff check --select F821,F401,F811 --exclude latentsync/_modidx.py latentsync
 else failed_checks+=("ruff"); fi
 bash tools/docs.sh --check || failed_checks+=("docs")
 
+# Each notebook runs in a fresh nbdev_test process: one long-lived worker keeps the memory of every notebook before
+# (glibc and decord do not give it back) and was killed by the OOM killer at 24 GiB on the pipeline notebook.
 nbs=$(ls nbs/*.ipynb | wc -l)
-log=$(mktemp)
 start=$(date +%s)
-nbdev_test --n_workers 1 --do_print --timing --flags "${TEST_FLAGS:-}" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-failed=$(awk '/Tests Failed On The Following Notebooks/{f=1; next} f && /\.ipynb/{n++} END{print n+0}' "$log")
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=$nbs; fi   # nbdev_test died before reporting
-ran=$(grep -c '^Starting ' "$log")
-rm -f "$log"
+ran=0; failed=0; failed_nbs=()
+for nb in nbs/*.ipynb; do
+  t0=$(date +%s); ran=$((ran + 1))
+  echo "Starting $nb"
+  if nbdev_test --path "$nb" --n_workers 0 --do_print --flags "${TEST_FLAGS:-}" 2>&1; then
+    echo "- ok: $nb in $(( $(date +%s) - t0 )) s"
+  else
+    echo "- FAILED: $nb after $(( $(date +%s) - t0 )) s"; failed=$((failed + 1)); failed_nbs+=("$(basename "$nb")")
+  fi
+done
 echo "nbdev_test: $ran of $nbs notebooks run in $(( $(date +%s) - start )) s"
+[ "$failed" -eq 0 ] || echo "failed notebooks: ${failed_nbs[*]}"
 [ ${#failed_checks[@]} -eq 0 ] || echo "failed checks: ${failed_checks[*]}"
 echo "$(( nbs - failed )) passed, $failed failed"
-[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ ${#failed_checks[@]} -eq 0 ]
+[ "$failed" -eq 0 ] && [ ${#failed_checks[@]} -eq 0 ]
