@@ -2,7 +2,7 @@
 
 # %% ../nbs/02_video.ipynb #9dd871fc
 from __future__ import annotations
-import glob, os, re, shutil, socket, subprocess, tempfile
+import os, re, shutil, socket, subprocess, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,14 +136,14 @@ def _alive(pid: int) -> bool:
     return True
 
 def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
-    """Remove the `.NAME.HOST.PID.*.partial` folders beside `path` left by writers on this machine whose process is gone
-    (killed, say); folders of running writers and of other machines are left alone. Returns what was removed."""
-    path = Path(path); removed = []
-    prefix = f".{path.stem}."
-    for p in path.parent.glob(f"{glob.escape(prefix)}*.partial"):
-        parts = p.name[len(prefix):-len(".partial")].split(".")
-        if len(parts) != 3 or parts[0] != _host() or not parts[1].isdigit() or not p.is_dir(): continue
-        if int(parts[1]) == os.getpid() or _alive(int(parts[1])): continue
+    """Remove the `.NAME.HOST.PID.*.partial` folders in the folder of `path` (for any output name) left by writers on
+    this machine whose process is gone (killed, say); folders of running writers and of other machines are left alone.
+    Returns what was removed."""
+    removed = []
+    for p in Path(path).parent.glob(".*.partial"):
+        parts = p.name[: -len(".partial")].rsplit(".", 3)              # .NAME, HOST, PID, random part
+        if len(parts) != 4 or parts[1] != _host() or not parts[2].isdigit() or not p.is_dir(): continue
+        if int(parts[2]) == os.getpid() or _alive(int(parts[2])): continue
         shutil.rmtree(p, ignore_errors=True); removed.append(p)
     return removed
 
