@@ -432,8 +432,9 @@ def align_video(path: str | Path, resolution: int = 256, detector=None, cache: s
             return faces, Alignment(z["matrices"], z["status"], resolution)
         except (OSError, ValueError, KeyError): pass                            # absent or damaged: recompute
     n = len(reader) if max_frames is None else min(max_frames, len(reader))
-    points, _ = track_faces((f for _, c in reader.chunks(chunk, stop=n) for f in c), detector, progress=progress, total=n)
-    alignment = align_transforms(points, resolution, max_gap=max_gap)
+    points, boxes, thumbs = track_faces((f for _, c in reader.chunks(chunk, stop=n) for f in c), detector, progress=progress,
+                                        total=n, thumbnails=True)
+    alignment = align_transforms(points, resolution, max_gap=max_gap, thumbnails=thumbs, boxes=boxes, frame_hw=reader.size[::-1])
     faces = np.concatenate([align_faces(c, alignment[s:s + len(c)]) for s, c in reader.chunks(chunk, stop=n)])
     if key is not None:
         key.parent.mkdir(parents=True, exist_ok=True)
