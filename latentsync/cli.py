@@ -2,16 +2,16 @@
 
 # %% ../nbs/12_cli.ipynb #dbc58c2c
 from __future__ import annotations
-import argparse, contextlib, platform, signal, sys, threading, time
+import argparse, platform, signal, sys, time
 from pathlib import Path
 
 import torch
 
 from . import __version__
-from .core import get_device, get_dtype, data_dir
+from .core import get_device, get_dtype, data_dir, stop_signals_raise
 
 # %% auto #0
-__all__ = ['check', 'Interrupted', 'stop_signals_raise', 'main']
+__all__ = ['check', 'main']
 
 # %% ../nbs/12_cli.ipynb #fc5a92fd
 def _environment(device=None) -> dict:
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--deep-cache", action="store_true", help="DeepCache step caching as in the official app: the full U-Net "
                    "every 3rd DDIM step only; about 2x faster, slightly different output (default: off)")
     s.add_argument("--fps", default="model", help="output frame rate: 'model' (25, as official; the default), 'source' (the "
-                   "input video's, repeating frames as needed) or a number")
+                   "input video's, repeating frames as needed; a variable-rate video keeps its frame times) or a number")
     s.add_argument("--mask", default=None, help="mask image of the region to regenerate in the aligned face (black = "
                    "regenerate, white = keep): the official latentsync/utils/mask.png for frames identical to the official "
                    "pipeline's (default: the generated equivalent of it)")
@@ -103,21 +103,6 @@ def _sync(a) -> None:
     res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf,
                deep_cache=3 if a.deep_cache else 0, fps=a.fps, mask=a.mask, face=_face_choice(a.face))
     print(res)
-
-class Interrupted(KeyboardInterrupt):
-    "A stop signal (SIGTERM, SIGHUP) turned into an exception, so that it unwinds like Ctrl-C and every `with` cleans up."
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name); self.signum = signum
-
-@contextlib.contextmanager
-def stop_signals_raise():
-    "Inside: SIGTERM and SIGHUP raise `Interrupted` in the main thread (as SIGINT raises KeyboardInterrupt)."
-    if threading.current_thread() is not threading.main_thread(): yield; return
-    def handler(signum, frame): raise Interrupted(signum)
-    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None}
-    try: yield
-    finally:
-        for s, h in old.items(): signal.signal(s, h)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `latentsync` command: 0 on success, 1 on an error (one message, no traceback unless --debug),

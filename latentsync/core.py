@@ -2,7 +2,7 @@
 
 # %% ../nbs/00_core.ipynb #97a638e0
 from __future__ import annotations
-import os, random
+import contextlib, os, random, signal, threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import torch
 # %% auto #0
 __all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'seed_everything', 'make_generator', 'data_dir', 'sample_data', 'in_test',
            'default_preset', 'Presets', 'latest_checkpoint', 'save_checkpoint', 'load_checkpoint', 'is_repo_id',
-           'hub_offline', 'hub_path']
+           'hub_offline', 'hub_path', 'Interrupted', 'stop_signals_raise']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -186,3 +186,28 @@ def hub_path(repo_id: str, filename: str | None = None, allow_patterns=None, rev
         raise FileNotFoundError(f"Could not get {what} from the Hugging Face Hub ({type(e).__name__}: {msg}). "
                                 f"Check the repo id and your connection, or pass a local path (there is no file or "
                                 f"folder {repo_id!r} here).") from None
+
+# %% ../nbs/00_core.ipynb #87631a65
+class Interrupted(KeyboardInterrupt):
+    "A stop signal (SIGTERM, SIGHUP) turned into an exception, so that it unwinds like Ctrl-C and every `with` cleans up."
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name); self.signum = signum
+
+@contextlib.contextmanager
+def stop_signals_raise(only_default: bool = False):
+    """Inside (main thread only): SIGTERM and SIGHUP raise `Interrupted`, as SIGINT raises KeyboardInterrupt.
+    `only_default`: only the signals that would otherwise end the process outright (their handler is the default), and
+    after the cleanup the process ends by the signal that came, as it would have without this."""
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    sigs = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    if only_default: sigs = [s for s in sigs if signal.getsignal(s) == signal.SIG_DFL]
+    def handler(signum, frame): raise Interrupted(signum)
+    old = {s: signal.signal(s, handler) for s in sigs}
+    try: yield
+    except Interrupted as e:
+        if only_default and e.signum in old:               # everything inside has cleaned up: now the default action
+            for s, h in old.items(): signal.signal(s, h)
+            os.kill(os.getpid(), e.signum)
+        raise
+    finally:
+        for s, h in old.items(): signal.signal(s, h)

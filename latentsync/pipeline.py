@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import torch
 
-from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path
+from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path, stop_signals_raise
 from .audio import load_audio, load_audio_encoder, whisper_features, audio_window_indices, num_audio_frames, num_feature_rows, AudioError
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
@@ -173,9 +173,11 @@ class _Timer(dict):
 
 class FrameStream:
     """The output frames of one lip-sync run, (H, W, 3) uint8 RGB, in order; iterate once. `fps`, `size` (W, H) and
-    `len()` are known before the first frame; `result` (a `SyncResult`) after the last."""
-    def __init__(self, frames, fps: float, size: tuple[int, int], total: int):
+    `len()` are known before the first frame (and `timestamps` for a variable-rate output); `result` (a `SyncResult`)
+    after the last."""
+    def __init__(self, frames, fps: float, size: tuple[int, int], total: int, timestamps: np.ndarray | None = None):
         self._frames, self.fps, self.size, self.total, self.result = frames, fps, size, total, None
+        self.timestamps = timestamps        # each frame's start time (s) for a variable-rate output, else None
     def __len__(self): return self.total
     def __iter__(self):
         if self._frames is None: raise RuntimeError("A FrameStream can be iterated only once; call sync_frames again.")
@@ -217,10 +219,14 @@ def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, 
         models = load_models()
     keep = resolve_mask(mask, models.resolution)
     n_out = num_audio_frames(num_feature_rows(len(wave)), MODEL_FPS)
-    out_map = resample_indices(n_out, MODEL_FPS, out_fps)                      # model frame shown by each output frame
+    times = None
+    if fps == "source" and reader.info.vfr:          # a variable-rate source: each frame back at the time it had there
+        times = reader.info.starts[reader.info.starts < n_out / MODEL_FPS - 1e-9]
+        out_map = np.minimum(np.floor(times * MODEL_FPS + 0.5).astype(np.int64), n_out - 1)
+    else: out_map = resample_indices(n_out, MODEL_FPS, out_fps)                # model frame shown by each output frame
     gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window,
                     max_gap, detector, progress)
-    return FrameStream(gen, out_fps, reader.size, len(out_map))
+    return FrameStream(gen, out_fps, reader.size, len(out_map), times)
 
 @torch.no_grad()
 def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window, max_gap,
@@ -283,7 +289,8 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio): the frames of `sync_frames` (same options),
     encoded as they come. `deep_cache=3` is the official app's step caching; `fps` is the output rate: "model" (25, as
     official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one);
-    `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y))."""
+    `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y)). An error, Ctrl-C or a stop
+    signal (SIGTERM, SIGHUP) leaves no temporary file and an existing `out` untouched."""
     video, audio, out = Path(video), Path(audio), Path(out)
     _check_options(steps, guidance, deep_cache, window, max_gap, face)
     if not (_whole(crf) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
@@ -291,7 +298,9 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     reader, wave = check_inputs(video, audio, out)
     stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress)
     checks, encode = time.perf_counter() - t0, 0.0
-    with VideoWriter(out, fps=stream.fps, audio=audio, crf=crf, inputs=(video, audio)) as writer:
+    # SIGTERM / SIGHUP (if the application left them at their default) unwind like an error, so the writer removes its
+    # temporary files; then the process ends by that signal, as it would have
+    with stop_signals_raise(only_default=True), VideoWriter(out, fps=stream.fps, audio=audio, crf=crf, inputs=(video, audio), timestamps=stream.timestamps) as writer:
         for frame in stream:
             t = time.perf_counter(); writer.write(frame); encode += time.perf_counter() - t
     res = stream.result

@@ -12,7 +12,7 @@ from .audio import ffmpeg_exe
 
 # %% auto #0
 __all__ = ['MODEL_FPS', 'resample_indices', 'VideoError', 'VideoInfo', 'frame_starts', 'timestamp_indices', 'VideoReader',
-           'probe_audio', 'remove_stale_partials', 'VideoWriter']
+           'probe_audio', 'retime', 'remove_stale_partials', 'VideoWriter']
 
 # %% ../nbs/02_video.ipynb #11d830f7
 MODEL_FPS = 25.0   # the frame rate LatentSync models are trained at
@@ -125,6 +125,33 @@ def probe_audio(path: str | os.PathLike) -> dict | None:
     m = re.search(r"Stream #\S+.*?: Audio: (\w+)[^,]*, (\d+) Hz, ([^,]+)", res.stderr.decode(errors="replace"))
     return None if m is None else {"codec": m.group(1), "sample_rate": int(m.group(2)), "channels": m.group(3).strip()}
 
+# %% ../nbs/02_video.ipynb #6c670238
+def _check_timestamps(t) -> np.ndarray:
+    t = np.asarray(t, np.float64)
+    if t.ndim != 1 or len(t) == 0 or not np.isfinite(t).all() or t[0] < 0 or (np.diff(t) <= 0).any():
+        raise ValueError("timestamps must be the start times (s) of the frames: finite, from 0 or later, strictly increasing.")
+    return t
+
+def retime(src: str | os.PathLike, dst: str | os.PathLike, starts: np.ndarray, end: float, fps: float):
+    """Copy the video stream of `src` (encoded at a constant `fps`) to `dst` with frame k starting at `starts[k]` seconds
+    and the last one ending at `end`: the packets are copied, not re-encoded; only their times change (PyAV)."""
+    import av
+    from fractions import Fraction
+    tb, f = Fraction(1, 90_000), np.append(np.asarray(starts, np.float64), end)
+    def at(k):                                          # time of frame k; decode times before frame 0 are negative
+        return f[0] + k / fps if k < 0 else f[min(k, len(f) - 1)] + max(0, k - len(f) + 1) / fps
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        s_in = inp.streams.video[0]
+        s_out = out.add_stream_from_template(s_in); s_out.time_base = tb
+        for pkt in inp.demux(s_in):
+            if pkt.dts is None: continue                # the demuxer's final empty packet
+            kp, kd = (round(float(ts * s_in.time_base) * fps) for ts in (pkt.pts, pkt.dts))
+            # one increasing map for presentation and decode times keeps dts <= pts and the B-frame order
+            pkt.pts, pkt.dts = round(at(kp) / tb), round(at(kd) / tb)
+            pkt.duration, pkt.time_base, pkt.stream = round((at(kp + 1) - at(kp)) / tb), tb, s_out
+            out.mux(pkt)
+
+
 # %% ../nbs/02_video.ipynb #2075ed09
 def _host() -> str:
     return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32] or "host"
@@ -148,11 +175,13 @@ def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
     return removed
 
 class VideoWriter:
-    "Write RGB frames to an H.264 mp4 at `fps`, muxing `audio` (a file) at its own quality; atomic."
+    """Write RGB frames to an H.264 mp4 at `fps` (or at `timestamps`, the start time of each frame in seconds, for a
+    variable-rate output), muxing `audio` (a file) at its own quality; atomic."""
     def __init__(self, path: str | os.PathLike, fps: float = MODEL_FPS, audio: str | os.PathLike | None = None,
                  crf: int = 18, preset: str = "medium", audio_bitrate: str = "256k",
-                 inputs: tuple = ()):
+                 inputs: tuple = (), timestamps: np.ndarray | None = None):
         self.path, self.fps, self.crf, self.preset = Path(path), float(fps), int(crf), preset
+        self.timestamps = None if timestamps is None else _check_timestamps(timestamps)
         self.audio = None if audio is None else Path(audio)
         self.audio_bitrate = audio_bitrate
         protected = [Path(p) for p in inputs] + ([self.audio] if self.audio else [])
@@ -192,13 +221,20 @@ class VideoWriter:
         self._size = (w, h)
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
-    def _mux(self) -> Path:
+    @property
+    def duration(self) -> float:
+        "Seconds from 0 to the end of the last frame written."
+        n, t = self.frames_written, self.timestamps
+        if t is None: return n / self.fps
+        return float(t[n]) if n < len(t) else float(t[-1] + (t[-1] - t[-2] if len(t) > 1 else 1 / self.fps))
+
+    def _mux(self, video: Path) -> Path:
         "The encoded video with the audio, cut to the video's duration (every frame kept: no `-shortest`)."
         out = self._tmp_dir / f"muxed{self._tmp.suffix}"
         copy = self._audio_info["codec"] == "aac"
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(self._tmp), "-i", str(self.audio),
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(video), "-i", str(self.audio),
                "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *(["-c:a", "copy"] if copy else ["-c:a", "aac", "-b:a", self.audio_bitrate]),
-               "-t", f"{self.frames_written / self.fps:.6f}", "-movflags", "+faststart", str(out)]
+               "-t", f"{self.duration:.6f}", "-movflags", "+faststart", str(out)]
         res = subprocess.run(cmd, capture_output=True)
         if res.returncode != 0:
             self._cleanup()
@@ -215,6 +251,9 @@ class VideoWriter:
         n, h, w = frames.shape[:3]
         if self._proc is None: self._start(w, h)
         elif (w, h) != self._size: raise ValueError(f"Frame size changed from {self._size} to {(w, h)}.")
+        if self.timestamps is not None and self.frames_written + n > len(self.timestamps):
+            raise ValueError(f"{self.frames_written + n} frames written to {self.path.name}, but only "
+                             f"{len(self.timestamps)} timestamps were given.")
         try: self._proc.stdin.write(np.ascontiguousarray(frames).tobytes())
         except BrokenPipeError: self._fail(RuntimeError("ffmpeg stopped while encoding"))
         self.frames_written += n
@@ -236,8 +275,13 @@ class VideoWriter:
         if self._proc.wait() != 0:
             self._cleanup()
             raise RuntimeError(f"ffmpeg failed writing {self.path}: {err[-500:]}")
-        os.replace(self._mux() if self.audio is not None else self._tmp, self.path)
-        self._cleanup()
+        try:
+            video = self._tmp
+            if self.timestamps is not None:             # encoded at a constant rate; now each frame gets its own time
+                video = self._tmp_dir / f"retimed{self._tmp.suffix}"
+                retime(self._tmp, video, self.timestamps[:self.frames_written], self.duration, self.fps)
+            os.replace(self._mux(video) if self.audio is not None else video, self.path)
+        finally: self._cleanup()
         return self.path
 
     def abort(self):
