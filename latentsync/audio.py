@@ -16,9 +16,9 @@ from .core import Presets, get_device, is_repo_id, hub_path, load_checkpoint
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'MEL_RATE', 'AudioError',
            'ffmpeg_exe', 'load_audio', 'whisper_log_mel', 'WhisperDims', 'openai_to_hf_encoder', 'AudioEncoder',
-           'load_audio_encoder', 'whisper_features', 'num_feature_rows', 'audio_window_indices', 'audio_windows',
-           'audio_window', 'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window', 'FeatureCache',
-           'audio_features']
+           'load_audio_encoder', 'whisper_features', 'num_feature_rows', 'WhisperFeatures', 'audio_window_indices',
+           'audio_windows', 'audio_window', 'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window',
+           'FeatureCache', 'audio_features']
 
 # %% ../nbs/01_audio.ipynb #b2b10669
 SAMPLE_RATE = 16_000   # Hz, for Whisper and SyncNet alike
@@ -226,6 +226,44 @@ def num_feature_rows(n_samples: int) -> int:
     "The number of rows `whisper_features` gives for `n_samples` of 16 kHz audio, without running the encoder."
     mel = n_samples // HOP                                                   # log-mel frames
     return sum(min(WINDOW_FRAMES, mel - s) // 2 for s in range(0, mel, WINDOW_FRAMES))
+
+# %% ../nbs/01_audio.ipynb #64535428
+class WhisperFeatures:
+    """The rows of `whisper_features(wave, encoder)`, computed one 30-second window at a time when indexed (the last
+    `keep` windows are cached): memory that does not grow with the audio. Index with a tensor of row indices."""
+    def __init__(self, wave: np.ndarray | torch.Tensor, encoder: AudioEncoder, keep: int = 2):
+        self.encoder, self.keep, self._cache = encoder, keep, {}
+        self.mel = whisper_log_mel(wave, encoder.dims.n_mels)               # (n_mels, T): small (80 x 100 per second)
+        seeks = range(0, self.mel.shape[1], WINDOW_FRAMES)
+        self.rows = np.array([min(WINDOW_FRAMES, self.mel.shape[1] - s) // 2 for s in seeks], np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(self.rows)])
+        self.computed = 0                                                    # windows encoded so far
+
+    def __len__(self) -> int: return int(self.starts[-1])
+
+    @torch.no_grad()
+    def window(self, k: int) -> torch.Tensor:
+        "Rows of the k-th 30-second window, (rows, n_layers+1, d)."
+        if k not in self._cache:
+            c = self.mel[:, k * WINDOW_FRAMES:(k + 1) * WINDOW_FRAMES]
+            self._cache[k] = self.encoder(F.pad(c, (0, WINDOW_FRAMES - c.shape[1]))[None]).cpu()[0][: self.rows[k]]
+            self.computed += 1
+            while len(self._cache) > self.keep: self._cache.pop(max(self._cache, key=lambda j: abs(j - k)))   # the farthest
+        return self._cache[k]
+
+    def __getitem__(self, idx) -> torch.Tensor:
+        idx = torch.as_tensor(idx, dtype=torch.int64)
+        flat = idx.reshape(-1).numpy()
+        if len(flat) and (flat.min() < 0 or flat.max() >= len(self)): raise IndexError(f"Feature rows are 0..{len(self) - 1}.")
+        win = np.searchsorted(self.starts, flat, side="right") - 1
+        out = None
+        for k in np.unique(win):
+            rows = self.window(int(k))
+            if out is None: out = torch.empty((len(flat),) + tuple(rows.shape[1:]), dtype=rows.dtype)
+            sel = np.flatnonzero(win == k)
+            out[torch.from_numpy(sel)] = rows[torch.from_numpy(flat[sel] - self.starts[k])]
+        if out is None: out = self.window(0)[:0]
+        return out.reshape(tuple(idx.shape) + tuple(out.shape[1:]))
 
 # %% ../nbs/01_audio.ipynb #6215fde7
 def audio_window_indices(num_frames: int, n_rows: int, fps: float = 25.0, context: tuple[int, int] = (2, 2)) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path, stop_signals_raise
-from .audio import load_audio, load_audio_encoder, whisper_features, audio_window_indices, num_audio_frames, num_feature_rows, AudioError
+from .audio import load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows, AudioError
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
                              lower_face_mask, latent_mask, load_mask, check_face_choice, DETECTED, BRIDGED, PASSTHROUGH)
@@ -233,8 +233,8 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
               detector, progress):
     from tqdm.auto import tqdm
     tm, R = _Timer(), m.resolution
-    with tm("audio"):
-        feats = whisper_features(wave, m.whisper)
+    with tm("audio"):                           # window by window when indexed: memory independent of the length
+        feats = WhisperFeatures(wave, m.whisper)
         assert num_audio_frames(len(feats), MODEL_FPS) == n_out, "num_feature_rows disagrees with whisper_features"
         n_gen = num_audio_frames(len(feats), MODEL_FPS, official=True)        # the official run's frames (2 more)
     n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
