@@ -97,7 +97,25 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--no-jpeg", action="store_true", help="score the decoded frames, without the official JPEG round trip")
     e.add_argument("--max-frames", type=int, default=250, help="frames per video for PSNR / SSIM and FID (default 250)")
     e.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
-    for sp in (c, s, e): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    pr = sub.add_parser("prepare", help="turn a folder of raw talking-head videos into aligned training clips and a manifest",
+                        description="Every video of RAW_DIR through the data preparation (latentsync.prepare): shots, 5-10 s "
+                                    "segments, one face in every frame, alignment, sync (with --syncnet), visual quality. Writes "
+                                    "OUT_DIR/clips/*.mp4 and OUT_DIR/manifest.csv (a row per segment, kept or dropped with the "
+                                    "reason). Resumable: a rerun skips finished videos.")
+    pr.add_argument("raw_dir", help="folder of raw videos")
+    pr.add_argument("out_dir", help="output folder (clips/, manifest.csv)")
+    pr.add_argument("--resolution", type=int, choices=[256, 512], default=256, help="aligned clip size (default 256)")
+    pr.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    pr.add_argument("--scheduler", default=None, help="a Dask scheduler address (tcp://HOST:PORT): run on that cluster")
+    pr.add_argument("--syncnet", default=None, help="syncnet_v2.model: keep clips in sync and shift their audio, as official "
+                    "(without it, sync is not checked, and the manifest says so)")
+    pr.add_argument("--min-conf", type=float, default=3.0, help="sync confidence to keep a clip (official 3)")
+    pr.add_argument("--max-offset", type=int, default=6, help="largest audio offset, frames (official 6)")
+    pr.add_argument("--min-seconds", type=float, default=5.0, help="shortest segment (default 5)")
+    pr.add_argument("--max-seconds", type=float, default=10.0, help="longest segment (default 10)")
+    pr.add_argument("--crf", type=int, default=18, help="H.264 quality of the clips (default 18)")
+    pr.add_argument("--device", default=None, help="device of the sync network (default: CUDA when present, else CPU)")
+    for sp in (c, s, e, pr): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
     return p
 
@@ -135,6 +153,27 @@ def _eval(a) -> None:
     print(f"{'scored':>12}: {res['mean']['scored']} of {len(res['videos'])} videos; tables and plot in {Path(a.out).resolve()}")
     if res["mean"]["scored"] == 0: raise ValueError("no video could be scored (see the lines above).")
 
+def _prepare(a) -> None:
+    import warnings
+    from latentsync.prepare import PrepareConfig, SNetScorer, prepare
+    if a.workers < 1: raise ValueError(f"--workers must be >= 1, got {a.workers}.")
+    if not 0 < a.min_seconds <= a.max_seconds: raise ValueError("--min-seconds must be > 0 and <= --max-seconds.")
+    if not 0 <= a.crf <= 51: raise ValueError(f"--crf must be in 0..51, got {a.crf}.")
+    if a.syncnet is not None and not Path(a.syncnet).is_file(): raise FileNotFoundError(f"SyncNet weights not found: {a.syncnet}")
+    cfg = PrepareConfig(resolution=a.resolution, min_seconds=a.min_seconds, max_seconds=a.max_seconds, min_conf=a.min_conf,
+                        max_offset=a.max_offset, crf=a.crf)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        res = prepare(a.raw_dir, a.out_dir, cfg, SNetScorer(a.syncnet, a.device) if a.syncnet else None, a.workers, a.scheduler)
+    for w in said:
+        if "Sync is not checked" in str(w.message): print(f"latentsync prepare: warning: {w.message}", file=sys.stderr)
+    s = res["summary"]
+    print(f"{'videos':>14}: {s['sources']} ({s['hours in'] * 60:.1f} min)")
+    print(f"{'kept clips':>14}: {s['kept clips']} ({s['hours out'] * 60:.1f} min): " + ", ".join(f"{k} {v}" for k, v in s["splits"].items()))
+    for reason, n in sorted(s["dropped"].items(), key=lambda kv: -kv[1]): print(f"{'dropped':>14}: {n} {reason}")
+    print(f"{'seconds':>14}: " + ", ".join(f"{k} {v:.1f}" for k, v in res["seconds"].items()))
+    print(f"{'manifest':>14}: {Path(a.out_dir).resolve()/'manifest.csv'}" + ("" if s["sync checked"] else " (sync not checked)"))
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `latentsync` command: 0 on success, 1 on an error (one message, no traceback unless --debug),
     2 for usage, 128 + the signal number when interrupted (Ctrl-C, SIGTERM), after cleaning up."""
@@ -146,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "check": check(args.device)
             elif args.command == "sync": _sync(args)
             elif args.command == "eval": _eval(args)
+            elif args.command == "prepare": _prepare(args)
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
             print(f"latentsync {args.command}: interrupted ({signal.Signals(signum).name}); stopped, temporary files removed, "
