@@ -221,7 +221,10 @@ def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, 
     n_out = num_audio_frames(num_feature_rows(len(wave)), MODEL_FPS)
     times = None
     if fps == "source" and reader.info.vfr:          # a variable-rate source: each frame back at the time it had there
-        times = reader.info.starts[reader.info.starts < n_out / MODEL_FPS - 1e-9]
+        end, info = n_out / MODEL_FPS, reader.info
+        times = info.starts[info.starts < end - 1e-9]
+        if info.duration < end - 1e-9:               # audio longer than the video (looped): on at the average rate
+            times = np.concatenate([times, np.arange(info.duration, end - 1e-9, 1 / info.fps)])
         out_map = np.minimum(np.floor(times * MODEL_FPS + 0.5).astype(np.int64), n_out - 1)
     else: out_map = resample_indices(n_out, MODEL_FPS, out_fps)                # model frame shown by each output frame
     gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window,
