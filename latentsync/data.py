@@ -84,4 +84,4 @@ class UNetDataset(torch.utils.data.Dataset):
         audio = clip.features[torch.from_numpy(idx)].flatten(1, 2).float()
         mel = torch.from_numpy(mel_window(clip.mel, s, self.num_frames, self.fps)).float()[None]
         return {"gt": gt, "masked": gt * mask, "mask": mask.clone(), "ref": ref, "audio": audio, "mel": mel,
-                "clip": ci, "start": s}
+                "clip": ci, "start": s, "id": i}

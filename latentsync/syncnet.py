@@ -15,15 +15,15 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets, latest_checkpoint, save_checkpoint, load_checkpoint
+from .core import Presets, latest_checkpoint, save_checkpoint, load_checkpoint, trackers, TrainLog, out_of_memory
 from .audio import load_audio, syncnet_mel, mel_window
 from .face import align_video
 
 # %% auto #0
-__all__ = ['SYNCNET_PRESETS', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig', 'StableSyncNet',
-           'cosine_loss', 'load_syncnet', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'SyncPairs',
-           'SyncTrainConfig', 'StepBatches', 'evaluate_syncnet', 'train_syncnet', 'plot_history', 'save_syncnet',
-           'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
+__all__ = ['SYNCNET_PRESETS', 'OOM_ADVICE', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig',
+           'StableSyncNet', 'cosine_loss', 'load_syncnet', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'SyncPairs',
+           'SyncTrainConfig', 'StepBatches', 'make_lr_scheduler', 'global_mean', 'evaluate_syncnet', 'train_syncnet',
+           'plot_history', 'save_syncnet', 'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
 
 # %% ../nbs/06_syncnet.ipynb #7c007ab5
 def _pad_for(factor) -> tuple:
@@ -277,30 +277,54 @@ class SyncPairs(torch.utils.data.Dataset):
 class SyncTrainConfig:
     "Hyper-parameters of a SyncNet training run."
     steps: int = 1000
-    batch_size: int = 32
+    batch_size: int = 32             # per process
     grad_accum: int = 1              # effective batch = batch_size · grad_accum · processes
     lr: float = 1e-5                 # official; much higher rates collapse the embeddings (the ln 2 plateau)
+    lr_scheduler: str = "constant"   # any diffusers schedule: constant, constant_with_warmup, linear, cosine, ...
+    warmup_steps: int = 0
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     mixed_precision: str = "no"      # "no", "fp16", "bf16"
     val_every: int = 100
     save_every: int = 500
+    keep_last: int = 3               # checkpoints kept (0: all)
     seed: int = 0
     num_workers: int = 0
     gradient_checkpointing: bool = False
+    log_with: str = "auto"           # accelerate tracker: auto (TensorBoard when installed), none, wandb, ...
 
 class StepBatches(torch.utils.data.Sampler):
-    """Batches of sample ids as a pure function of (seed, position): epoch-wise permutations of range(n), offset by
-    epoch·n (datasets that draw at random, like `SyncPairs`' negatives, draw anew each epoch), starting at batch `start`."""
-    def __init__(self, n: int, batch_size: int, seed: int, start: int = 0, total: int | None = None):
-        self.n, self.bs, self.seed, self.start, self.total = n, batch_size, seed, start, total
-        self.per_epoch = max(n // batch_size, 1)
-    def __len__(self): return (self.total or self.per_epoch) - self.start
+    """This process's batches of sample ids, a pure function of (seed, position). All processes share one stream of
+    positions: position p is sample `perm_e[p mod n] + e·n`, with epoch e = p // n and perm_e a permutation drawn from
+    (seed, e) (ids past n let datasets like `SyncPairs` draw fresh negatives each epoch). Batch k covers positions
+    k·B … k·B+B−1, B = batch_size·world, and process `rank` takes its slice: 2 processes × batch 1 see exactly the
+    samples of 1 process × batch 2, and a resumed run (from batch `start`) goes on with the same stream."""
+    def __init__(self, n: int, batch_size: int, seed: int, start: int = 0, total: int | None = None, rank: int = 0, world: int = 1):
+        self.n, self.bs, self.seed, self.start, self.rank, self.world = n, batch_size, seed, start, rank, world
+        self.total = total if total is not None else max(n // (batch_size * world), 1)
+        self._perms = {}
+    def __len__(self): return max(self.total - self.start, 0)
+    def _perm(self, e: int) -> np.ndarray:
+        if e not in self._perms: self._perms = {e: np.random.default_rng([self.seed, e]).permutation(self.n)}
+        return self._perms[e]
     def __iter__(self):
-        for k in range(self.start, self.total or self.per_epoch):
-            epoch, j = divmod(k, self.per_epoch)
-            perm = np.random.default_rng([self.seed, epoch]).permutation(self.n)
-            yield (epoch * self.n + perm[j * self.bs:(j + 1) * self.bs]).tolist()
+        B = self.bs * self.world
+        for k in range(self.start, self.total):
+            pos = k * B + self.rank * self.bs + np.arange(self.bs)
+            yield [int(p // self.n * self.n + self._perm(int(p // self.n))[p % self.n]) for p in pos]
+
+def make_lr_scheduler(opt, name: str = "constant", warmup_steps: int = 0, total_steps: int = 1):
+    "A diffusers learning-rate schedule, stepped once per optimizer step (whatever the number of processes)."
+    from diffusers.optimization import get_scheduler
+    return get_scheduler(name, opt, num_warmup_steps=warmup_steps, num_training_steps=total_steps)
+
+def global_mean(acc, values: list) -> float:
+    "Mean over the steps' micro-batches (`values`: 0-d tensors) and over all processes."
+    x = torch.stack([v.detach().float() for v in values]).mean()
+    return float(acc.gather(x[None].to(acc.device)).mean())
+
+OOM_ADVICE = ("Out of memory. Lower, in this order: batch_size (keep the effective batch with grad_accum), resolution "
+              "or num_frames, or turn on gradient_checkpointing and mixed_precision ('fp16'/'bf16' on a GPU).")
 
 @torch.no_grad()
 def evaluate_syncnet(net, dataset, batch_size: int = 64, device=None) -> dict:
@@ -317,17 +341,21 @@ def evaluate_syncnet(net, dataset, batch_size: int = 64, device=None) -> dict:
 
 def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os.PathLike, resume: bool = True,
                   progress: bool = True, stop_after: int | None = None) -> dict:
-    """Train `net` on `train_ds` with accelerate, validating on `val_ds`; checkpoints, history and `loss.png` go to
-    `out_dir`. Resumes from the latest checkpoint there. `stop_after` ends the call early (as an interruption would)."""
+    """Train `net` on `train_ds` with accelerate (one process, or as many as `accelerate launch` starts), validating
+    on `val_ds`. Into `out_dir`: checkpoints (the last `cfg.keep_last`), `log.csv` (and TensorBoard), `loss.png`.
+    Resumes from the latest checkpoint there. `stop_after` ends the call early (as an interruption would)."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
     from tqdm.auto import tqdm
     out_dir = Path(out_dir); ckpt_dir = out_dir/"checkpoints"
-    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum)
+    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum,
+                      log_with=trackers(cfg.log_with) or None, project_dir=str(out_dir))
     set_seed(cfg.seed)
     if cfg.gradient_checkpointing and hasattr(net, "enable_gradient_checkpointing"): net.enable_gradient_checkpointing()
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    lr_sched = make_lr_scheduler(opt, cfg.lr_scheduler, cfg.warmup_steps, cfg.steps)
     net, opt = acc.prepare(net, opt)
+    acc.register_for_checkpointing(lr_sched)
     hist = {"step": [], "loss": [], "val_step": [], "val_loss": [], "val_accuracy": [], "config": asdict(cfg)}
     step = 0
     last = latest_checkpoint(ckpt_dir) if resume else None
@@ -335,32 +363,47 @@ def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os
         acc.load_state(str(last))
         hist = json.loads((last/"history.json").read_text())
         step = hist["step"][-1] if hist["step"] else 0
-    sampler = StepBatches(len(train_ds), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum)
-    loader = acc.prepare(torch.utils.data.DataLoader(train_ds, batch_sampler=sampler, num_workers=cfg.num_workers))
+    log = TrainLog(acc, out_dir, step, {"syncnet": asdict(cfg)}, name="syncnet")
+    sampler = StepBatches(len(train_ds), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum,
+                          rank=acc.process_index, world=acc.num_processes)
+    loader = torch.utils.data.DataLoader(train_ds, batch_sampler=sampler, num_workers=cfg.num_workers)
     net.train()
     bar = tqdm(total=cfg.steps, initial=step, desc="SyncNet", disable=not (progress and acc.is_main_process))
-    running, t0 = [], time.time()
-    for frames, mel, y in loader:
-        with acc.accumulate(net):
-            model = acc.unwrap_model(net)
-            v, a = net(model.visual_input(frames), mel)
-            loss = cosine_loss(v, a, y)
-            acc.backward(loss)
-            if acc.sync_gradients: acc.clip_grad_norm_(net.parameters(), cfg.max_grad_norm)
-            opt.step(); opt.zero_grad()
-        running.append(loss.item())
-        if not acc.sync_gradients: continue
-        step += 1; bar.update(1)
-        hist["step"].append(step); hist["loss"].append(float(np.mean(running))); running = []
-        bar.set_postfix(loss=f"{hist['loss'][-1]:.3f}")
-        if val_ds is not None and (step % cfg.val_every == 0 or step == cfg.steps):
-            r = evaluate_syncnet(acc.unwrap_model(net), val_ds); net.train()
-            hist["val_step"].append(step); hist["val_loss"].append(r["loss"]); hist["val_accuracy"].append(r["accuracy"])
-        if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
-            acc.wait_for_everyone()
-            if acc.is_main_process: save_checkpoint(acc, ckpt_dir, step, hist)
-        if step == stop_after: break
-    bar.close()
+    running, t0, t_step = [], time.time(), time.time()
+    try:
+        for frames, mel, y in loader:
+            frames, mel, y = frames.to(acc.device), mel.to(acc.device), y.to(acc.device)
+            with acc.accumulate(net):
+                v, a = net(acc.unwrap_model(net).visual_input(frames), mel)
+                loss = cosine_loss(v, a, y)
+                acc.backward(loss)
+                if acc.sync_gradients: grad_norm = acc.clip_grad_norm_(net.parameters(), cfg.max_grad_norm)
+                opt.step(); opt.zero_grad()
+            running.append(loss)
+            if not acc.sync_gradients: continue
+            step += 1; bar.update(1)
+            row = {"loss": global_mean(acc, running), "lr": lr_sched.get_last_lr()[0], "grad_norm": float(grad_norm),
+                   "samples_per_s": len(running) * len(y) * acc.num_processes / (time.time() - t_step)}
+            lr_sched.step(); running, t_step = [], time.time()
+            hist["step"].append(step); hist["loss"].append(row["loss"])
+            bar.set_postfix(loss=f"{row['loss']:.3f}")
+            if val_ds is not None and (step % cfg.val_every == 0 or step == cfg.steps):
+                r = evaluate_syncnet(acc.unwrap_model(net), val_ds); net.train()
+                hist["val_step"].append(step); hist["val_loss"].append(r["loss"]); hist["val_accuracy"].append(r["accuracy"])
+                row.update(val_loss=r["loss"], val_accuracy=r["accuracy"])
+                if acc.is_main_process: plot_history(hist, out_dir/"loss.png")
+            log.log(step, row)
+            if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
+                acc.wait_for_everyone()
+                if acc.is_main_process: save_checkpoint(acc, ckpt_dir, step, hist, keep_last=cfg.keep_last)
+            t_step = time.time()
+            if step == stop_after: break
+    except Exception as e:
+        if out_of_memory(e): raise RuntimeError(f"{OOM_ADVICE} (SyncNet run: batch_size {cfg.batch_size}, grad_accum "
+                                                f"{cfg.grad_accum}, mixed_precision {cfg.mixed_precision!r}.)") from e
+        raise
+    finally:
+        bar.close(); log.close()
     hist["seconds"] = time.time() - t0
     if acc.is_main_process: plot_history(hist, out_dir/"loss.png")
     return hist

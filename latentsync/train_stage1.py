@@ -10,15 +10,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import Presets, latest_checkpoint, save_checkpoint
+from .core import Presets, latest_checkpoint, save_checkpoint, trackers, TrainLog, out_of_memory
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
 from .unet import LatentSyncUNet, denoise, save_pretrained
 from .face import paste_surrounding
-from .syncnet import StepBatches
+from .syncnet import StepBatches, make_lr_scheduler, global_mean, cosine_loss, OOM_ADVICE
 
 # %% auto #0
-__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'set_trainable', 'encode_batch', 'noise_loss', 'plot_losses', 'validation_clip',
-           'train_unet']
+__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'set_trainable', 'sample_generators', 'encode_batch', 'noise_loss', 'plot_losses',
+           'validation_clip', 'validation_sync', 'train_unet']
 
 # %% ../nbs/10_train_stage1.ipynb #bd249e5e
 @dataclass
@@ -28,9 +28,11 @@ class TrainConfig:
     resolution: int = 256
     num_frames: int = 16
     steps: int = 10_000
-    batch_size: int = 24
-    grad_accum: int = 1
+    batch_size: int = 24                     # per process
+    grad_accum: int = 1                      # effective batch = batch_size · grad_accum · processes
     lr: float = 1e-5
+    lr_scheduler: str = "constant"           # any diffusers schedule: constant, constant_with_warmup, linear, cosine, ...
+    warmup_steps: int = 0
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     mixed_precision: str = "fp16"            # "no" on CPUs
@@ -41,10 +43,12 @@ class TrainConfig:
     loss_weights: dict = field(default_factory=lambda: {"recon": 1.0, "sync": 0.05, "lpips": 0.1, "trepa": 10.0})
     seed: int = 1247
     save_every: int = 10_000
+    keep_last: int = 3                       # checkpoints kept (0: all)
     val_every: int = 10_000
     val_steps: int = 20
     val_guidance: float = 1.5
     num_workers: int = 0
+    log_with: str = "auto"                   # accelerate tracker: auto (TensorBoard when installed), none, wandb, ...
 
 TRAIN_PRESETS = Presets("training",
     stage1=TrainConfig(),
@@ -71,22 +75,42 @@ def set_trainable(unet, patterns: tuple = ()) -> tuple[int, int]:
 def _fold(x): return x.reshape(-1, *x.shape[2:])
 def _unfold(x, b): return x.reshape(b, -1, *x.shape[1:]).transpose(1, 2)     # (b·f, c, h, w) -> (b, c, f, h, w)
 
+def sample_generators(seed: int, ids, device=None) -> list[torch.Generator]:
+    """One generator per sample, seeded from (seed, sample id): the noise, timestep and VAE sample of a training sample
+    depend on nothing else, so they are the same however the batch is split over processes and accumulation steps."""
+    return [torch.Generator(device=device or "cpu").manual_seed(int(np.random.SeedSequence([seed, int(i)]).generate_state(1, np.uint64)[0] >> 1))
+            for i in ids]
+
+def _each(fn, generator, b: int):
+    """fn(generator, None) for the whole batch, or fn(g_i, i) per sample, concatenated, when `generator` is a list of b
+    generators. `fn` returns a tensor or a tuple of tensors."""
+    if not isinstance(generator, (list, tuple)): return fn(generator, None)
+    if len(generator) != b: raise ValueError(f"{len(generator)} generators for a batch of {b}")
+    parts = [fn(g, i) for i, g in enumerate(generator)]
+    return tuple(map(torch.cat, zip(*parts))) if isinstance(parts[0], tuple) else torch.cat(parts)
+
 @torch.no_grad()
-def encode_batch(vae, batch: dict, generator: torch.Generator | None = None) -> dict:
-    "Latents (b, 4, f, h, w) of the target, masked and reference frames (posterior samples) and the latent mask (b, 1, f, h, w)."
+def encode_batch(vae, batch: dict, generator: torch.Generator | list | None = None) -> dict:
+    """Latents (b, 4, f, h, w) of the target, masked and reference frames (posterior samples) and the latent mask
+    (b, 1, f, h, w). `generator`: one, or a list with one per sample."""
     b = batch["gt"].shape[0]
-    enc = lambda k: _unfold(vae_encode(vae, _fold(batch[k]), sample=True, generator=generator), b)
+    def enc(k):
+        one = lambda g, i: vae_encode(vae, _fold(batch[k] if i is None else batch[k][i:i + 1]), sample=True, generator=g)
+        return _unfold(_each(one, generator, b), b)
     z0, masked, ref = enc("gt"), enc("masked"), enc("ref")
     mask = F.interpolate(_fold(batch["mask"]).float(), size=z0.shape[-2:])          # nearest, as official
     return {"z0": z0, "masked": masked, "ref": ref, "mask": _unfold(mask.to(z0), b)}
 
-def noise_loss(unet, scheduler, lat: dict, audio: torch.Tensor, alpha: float | None = 1.0, generator: torch.Generator | None = None) -> dict:
-    "ε-prediction MSE for a batch of clip latents; also returns noise, timesteps, z_t and ε̂."
+def noise_loss(unet, scheduler, lat: dict, audio: torch.Tensor, alpha: float | None = 1.0, generator: torch.Generator | list | None = None) -> dict:
+    "ε-prediction MSE for a batch of clip latents; also returns noise, timesteps, z_t and ε̂. `generator`: one, or one per sample."
     z0 = lat["z0"]
     b, c, f, h, w = z0.shape
-    if alpha is None: noise = torch.randn((b, c, 1, h, w), generator=generator, device=z0.device).expand(-1, -1, f, -1, -1)
-    else: noise = mixed_noise(z0.shape, alpha, generator=generator, device=z0.device)
-    t = sample_timesteps(b, scheduler, generator, device=z0.device)
+    def draw(g, i):
+        n = b if i is None else 1
+        if alpha is None: eps = torch.randn((n, c, 1, h, w), generator=g, device=z0.device).expand(-1, -1, f, -1, -1)
+        else: eps = mixed_noise((n, c, f, h, w), alpha, generator=g, device=z0.device)
+        return eps, sample_timesteps(n, scheduler, g, device=z0.device)
+    noise, t = _each(draw, generator, b)
     zt = add_noise(scheduler, z0, noise, t)
     eps = unet(unet_input(zt, lat["mask"], lat["masked"], lat["ref"]), t, audio)
     return {"recon": F.mse_loss(eps.float(), noise.float()), "noise": noise, "t": t, "zt": zt, "eps": eps}
@@ -134,63 +158,102 @@ def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, g
     fig.suptitle("generated | real", fontsize=9); fig.tight_layout(); fig.savefig(out.with_suffix(".png")); plt.close(fig)
     return out.with_suffix(".mp4")
 
+def validation_sync(syncnet, out: Path, mel: torch.Tensor) -> dict:
+    "The SyncNet's in-sync probability (cosine) of the generated and of the real faces of a validation clip's png's video."
+    from latentsync.video import VideoReader
+    frames = np.stack(list(VideoReader(out.with_suffix(".mp4"), fps=None)))            # generated | real side by side
+    w = frames.shape[2] // 2
+    dev = next(syncnet.parameters()).device
+    def cos(faces):
+        x = torch.from_numpy(faces).permute(0, 3, 1, 2).float().to(dev) / 127.5 - 1
+        s = syncnet.config.image_size
+        if x.shape[-1] != s: x = F.interpolate(x, size=(s, s), mode="bicubic", align_corners=False)
+        with torch.no_grad(): v, a = syncnet(syncnet.visual_input(x[None]), mel[None].to(dev))
+        return float(F.cosine_similarity(v.float(), a.float()).mean())
+    return {"val_sync": cos(frames[:, :, :w]), "val_sync_real": cos(frames[:, :, w:])}
+
 def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=None, extra_loss=None, resume: bool = True,
-               progress: bool = True, stop_after: int | None = None, validate: bool = True) -> dict:
-    """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate; `extra_loss(batch, out, lat, vae,
-    scheduler)` returns stage-2 losses as a dict. Resumes from `out_dir`'s latest checkpoint. Returns the loss history."""
+               progress: bool = True, stop_after: int | None = None, validate: bool = True, syncnet=None) -> dict:
+    """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate (one process, or as many as
+    `accelerate launch` starts); `extra_loss(batch, out, lat, vae, scheduler)` returns stage-2 losses as a dict.
+    Into `out_dir`: checkpoints (the last `cfg.keep_last`), `unet/` (the latest weights), `log.csv` (and TensorBoard),
+    `loss.png`, validation clips (scored by `syncnet`, or the stage-2 loss's SyncNet, when there is one).
+    Resumes from `out_dir`'s latest checkpoint. Returns the loss history."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
     from tqdm.auto import tqdm
     out_dir = Path(out_dir); ckpt_dir = out_dir/"checkpoints"; out_dir.mkdir(parents=True, exist_ok=True)
-    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum)
+    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum,
+                      log_with=trackers(cfg.log_with) or None, project_dir=str(out_dir))
     set_seed(cfg.seed)
     unet = unet if unet is not None else LatentSyncUNet(cfg.unet)
     if cfg.gradient_checkpointing: unet.enable_gradient_checkpointing()
     n_train, n_all = set_trainable(unet, cfg.trainable)
     unet.train()
     vae = vae.to(acc.device).requires_grad_(False)
+    syncnet = syncnet if syncnet is not None else getattr(extra_loss, "syncnet", None)
     scheduler = make_scheduler()
-    opt = torch.optim.AdamW([p for p in unet.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    trainable = [p for p in unet.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(trainable, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    lr_sched = make_lr_scheduler(opt, cfg.lr_scheduler, cfg.warmup_steps, cfg.steps)
     unet, opt = acc.prepare(unet, opt)
+    acc.register_for_checkpointing(lr_sched)
     hist = {"step": [], "losses": {}, "config": asdict(cfg), "trainable_params": n_train, "params": n_all}
     step = 0
     last = latest_checkpoint(ckpt_dir) if resume else None
     if last is not None:
         acc.load_state(str(last))
         hist = json.loads((last/"history.json").read_text()); step = hist["step"][-1] if hist["step"] else 0
-    sampler = StepBatches(len(dataset), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum)
-    loader = acc.prepare(torch.utils.data.DataLoader(dataset, batch_sampler=sampler, num_workers=cfg.num_workers))
-    gen = torch.Generator(device=acc.device)
+    log = TrainLog(acc, out_dir, step, {"unet": asdict(cfg)}, name="unet")
+    sampler = StepBatches(len(dataset), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum,
+                          rank=acc.process_index, world=acc.num_processes)
+    loader = torch.utils.data.DataLoader(dataset, batch_sampler=sampler, num_workers=cfg.num_workers)
     bar = tqdm(total=cfg.steps, initial=step, desc="U-Net", disable=not (progress and acc.is_main_process))
-    running, t0 = {}, time.time()
-    for micro, batch in enumerate(loader):
-        gen.manual_seed(cfg.seed * 1_000_003 + (step * cfg.grad_accum + micro % cfg.grad_accum) * 97 + acc.process_index)
-        with acc.accumulate(unet):
-            lat = encode_batch(vae, batch, generator=gen)
-            with acc.autocast():
-                out = noise_loss(unet, scheduler, lat, batch["audio"], cfg.mixed_noise_alpha, generator=gen)
-            losses = {"recon": out["recon"]}
-            if extra_loss is not None: losses.update(extra_loss(batch, out, lat, vae, scheduler))
-            loss = sum(cfg.loss_weights.get(k, 1.0) * v for k, v in losses.items())
-            acc.backward(loss)
-            if acc.sync_gradients: acc.clip_grad_norm_([p for p in unet.parameters() if p.requires_grad], cfg.max_grad_norm)
-            opt.step(); opt.zero_grad()
-        for k, v in {**losses, "total": loss}.items(): running.setdefault(k, []).append(float(v.detach()))
-        if not acc.sync_gradients: continue
-        step += 1; bar.update(1)
-        hist["step"].append(step)
-        for k, v in running.items(): hist["losses"].setdefault(k, []).append(float(np.mean(v)))
-        running = {}
-        bar.set_postfix(loss=f"{hist['losses']['total'][-1]:.4f}")
-        if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
-            acc.wait_for_everyone()
-            if acc.is_main_process:
-                save_checkpoint(acc, ckpt_dir, step, hist)
-                save_pretrained(acc.unwrap_model(unet), out_dir/"unet", global_step=step)
-        if validate and acc.is_main_process and (step % cfg.val_every == 0 or step == cfg.steps):
-            validation_clip(acc.unwrap_model(unet), vae, make_scheduler(), dataset, out_dir/f"val_step_{step}", cfg.val_steps, cfg.val_guidance)
-            plot_losses(hist, out_dir/"loss.png")
-        if step == stop_after: break
-    bar.close()
+    running, t0, t_step = {}, time.time(), time.time()
+    try:
+        for batch in loader:
+            batch = {k: v.to(acc.device) if torch.is_tensor(v) else v for k, v in batch.items()}
+            gens = sample_generators(cfg.seed, batch["id"].tolist(), acc.device)
+            with acc.accumulate(unet):
+                lat = encode_batch(vae, batch, generator=gens)
+                with acc.autocast():
+                    out = noise_loss(unet, scheduler, lat, batch["audio"], cfg.mixed_noise_alpha, generator=gens)
+                losses = {"recon": out["recon"]}
+                if extra_loss is not None: losses.update(extra_loss(batch, out, lat, vae, scheduler))
+                loss = sum(cfg.loss_weights.get(k, 1.0) * v for k, v in losses.items())
+                acc.backward(loss)
+                if acc.sync_gradients: grad_norm = acc.clip_grad_norm_(trainable, cfg.max_grad_norm)
+                opt.step(); opt.zero_grad()
+            for k, v in {**losses, "total": loss}.items(): running.setdefault(k, []).append(v)
+            if not acc.sync_gradients: continue
+            step += 1; bar.update(1)
+            row = {k: global_mean(acc, v) for k, v in running.items()}
+            hist["step"].append(step)
+            for k, v in row.items(): hist["losses"].setdefault(k, []).append(v)
+            row.update(lr=lr_sched.get_last_lr()[0], grad_norm=float(grad_norm),
+                       samples_per_s=len(running["total"]) * len(batch["id"]) * acc.num_processes / (time.time() - t_step))
+            lr_sched.step(); running = {}
+            bar.set_postfix(loss=f"{hist['losses']['total'][-1]:.4f}")
+            if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
+                acc.wait_for_everyone()
+                if acc.is_main_process:
+                    save_checkpoint(acc, ckpt_dir, step, hist, keep_last=cfg.keep_last)
+                    save_pretrained(acc.unwrap_model(unet), out_dir/"unet", global_step=step)
+            if validate and acc.is_main_process and (step % cfg.val_every == 0 or step == cfg.steps):
+                clip = validation_clip(acc.unwrap_model(unet), vae, make_scheduler(), dataset, out_dir/f"val_step_{step}",
+                                       cfg.val_steps, cfg.val_guidance)
+                if syncnet is not None: row.update(validation_sync(syncnet, clip, dataset[0]["mel"]))
+                plot_losses(hist, out_dir/"loss.png")
+            log.log(step, row)
+            t_step = time.time()
+            if step == stop_after: break
+    except Exception as e:
+        if out_of_memory(e): raise RuntimeError(f"{OOM_ADVICE} (U-Net run: batch_size {cfg.batch_size}, grad_accum {cfg.grad_accum}, "
+                                                f"resolution {cfg.resolution}, gradient_checkpointing {cfg.gradient_checkpointing}, "
+                                                f"mixed_precision {cfg.mixed_precision!r}.)") from e
+        raise
+    finally:
+        bar.close(); log.close()
+    if acc.is_main_process and hist["step"]: plot_losses(hist, out_dir/"loss.png")
     hist["seconds"] = time.time() - t0
     return hist
