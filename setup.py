@@ -32,6 +32,7 @@ setuptools.setup(
                 + [f'Programming Language :: Python :: {v}' for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=['latentsync', 'latentsync.*']),
     include_package_data=True,
+    package_data={'latentsync': ['configs/*.yaml']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires=f'>={min_python}',

@@ -363,7 +363,7 @@ def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os
         acc.load_state(str(last))
         hist = json.loads((last/"history.json").read_text())
         step = hist["step"][-1] if hist["step"] else 0
-    log = TrainLog(acc, out_dir, step, {"syncnet": asdict(cfg)}, name="syncnet")
+    log = TrainLog(acc, out_dir, step, {"syncnet": asdict(cfg)}, name="tensorboard")
     sampler = StepBatches(len(train_ds), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum,
                           rank=acc.process_index, world=acc.num_processes)
     loader = torch.utils.data.DataLoader(train_ds, batch_sampler=sampler, num_workers=cfg.num_workers)

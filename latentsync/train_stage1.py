@@ -159,7 +159,7 @@ def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, g
     return out.with_suffix(".mp4")
 
 def validation_sync(syncnet, out: Path, mel: torch.Tensor) -> dict:
-    "The SyncNet's in-sync probability (cosine) of the generated and of the real faces of a validation clip's png's video."
+    "The SyncNet's in-sync probability (cosine) of the generated and of the real faces in a validation clip (`out`, its mp4)."
     from latentsync.video import VideoReader
     frames = np.stack(list(VideoReader(out.with_suffix(".mp4"), fps=None)))            # generated | real side by side
     w = frames.shape[2] // 2
@@ -173,11 +173,12 @@ def validation_sync(syncnet, out: Path, mel: torch.Tensor) -> dict:
     return {"val_sync": cos(frames[:, :, :w]), "val_sync_real": cos(frames[:, :, w:])}
 
 def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=None, extra_loss=None, resume: bool = True,
-               progress: bool = True, stop_after: int | None = None, validate: bool = True, syncnet=None) -> dict:
+               progress: bool = True, stop_after: int | None = None, validate: bool = True, syncnet=None, val_dataset=None) -> dict:
     """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate (one process, or as many as
     `accelerate launch` starts); `extra_loss(batch, out, lat, vae, scheduler)` returns stage-2 losses as a dict.
     Into `out_dir`: checkpoints (the last `cfg.keep_last`), `unet/` (the latest weights), `log.csv` (and TensorBoard),
-    `loss.png`, validation clips (scored by `syncnet`, or the stage-2 loss's SyncNet, when there is one).
+    `loss.png`, validation clips of `val_dataset` (else of `dataset`), scored by `syncnet` (or the stage-2 loss's
+    SyncNet) when there is one.
     Resumes from `out_dir`'s latest checkpoint. Returns the loss history."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
@@ -204,7 +205,7 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
     if last is not None:
         acc.load_state(str(last))
         hist = json.loads((last/"history.json").read_text()); step = hist["step"][-1] if hist["step"] else 0
-    log = TrainLog(acc, out_dir, step, {"unet": asdict(cfg)}, name="unet")
+    log = TrainLog(acc, out_dir, step, {"unet": asdict(cfg)}, name="tensorboard")
     sampler = StepBatches(len(dataset), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum,
                           rank=acc.process_index, world=acc.num_processes)
     loader = torch.utils.data.DataLoader(dataset, batch_sampler=sampler, num_workers=cfg.num_workers)
@@ -240,9 +241,10 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
                     save_checkpoint(acc, ckpt_dir, step, hist, keep_last=cfg.keep_last)
                     save_pretrained(acc.unwrap_model(unet), out_dir/"unet", global_step=step)
             if validate and acc.is_main_process and (step % cfg.val_every == 0 or step == cfg.steps):
-                clip = validation_clip(acc.unwrap_model(unet), vae, make_scheduler(), dataset, out_dir/f"val_step_{step}",
+                vds = val_dataset if val_dataset is not None else dataset
+                clip = validation_clip(acc.unwrap_model(unet), vae, make_scheduler(), vds, out_dir/f"val_step_{step}",
                                        cfg.val_steps, cfg.val_guidance)
-                if syncnet is not None: row.update(validation_sync(syncnet, clip, dataset[0]["mel"]))
+                if syncnet is not None: row.update(validation_sync(syncnet, clip, vds[0]["mel"]))
                 plot_losses(hist, out_dir/"loss.png")
             log.log(step, row)
             t_step = time.time()
