@@ -214,7 +214,9 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
     try:
         for batch in loader:
             batch = {k: v.to(acc.device) if torch.is_tensor(v) else v for k, v in batch.items()}
-            gens = sample_generators(cfg.seed, batch["id"].tolist(), acc.device)
+            if "id" in batch: gens = sample_generators(cfg.seed, batch["id"].tolist(), acc.device)
+            else:                                              # a dataset without sample ids: one generator per process and step
+                gens = torch.Generator(device=acc.device).manual_seed(cfg.seed * 1_000_003 + (step * cfg.grad_accum + len(running.get("total", []))) * 97 + acc.process_index)
             with acc.accumulate(unet):
                 lat = encode_batch(vae, batch, generator=gens)
                 with acc.autocast():
@@ -232,7 +234,7 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
             hist["step"].append(step)
             for k, v in row.items(): hist["losses"].setdefault(k, []).append(v)
             row.update(lr=lr_sched.get_last_lr()[0], grad_norm=float(grad_norm),
-                       samples_per_s=len(running["total"]) * len(batch["id"]) * acc.num_processes / (time.time() - t_step))
+                       samples_per_s=len(running["total"]) * len(batch["gt"]) * acc.num_processes / (time.time() - t_step))
             lr_sched.step(); running = {}
             bar.set_postfix(loss=f"{hist['losses']['total'][-1]:.4f}")
             if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
