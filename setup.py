@@ -34,7 +34,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={'latentsync': ['configs/*.yaml']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'tensorboard': ['tensorboard', 'protobuf<5']},
+    extras_require={'dev': dev_requirements, 'tensorboard': ['tensorboard', 'protobuf<5'], 'app': ['gradio==6.31.0']},
     python_requires=f'>={min_python}',
     zip_safe=False,
     entry_points={'console_scripts': console_scripts, 'nbdev': [f'{cfg["lib_name"]}={cfg["lib_name"]}._modidx:d']},

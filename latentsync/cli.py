@@ -56,9 +56,12 @@ def _parser() -> argparse.ArgumentParser:
                                    "the files --checkpoint latentsync_unet.pt --whisper whisper/tiny.pt --vae <SD VAE folder>. "
                                    "Without --checkpoint, a tiny random-weight model runs: the mouth is noise, useful only to try "
                                    "the mechanics.")
-    s.add_argument("--video", required=True, help="the talking-face video (any container ffmpeg reads, any frame rate)")
-    s.add_argument("--audio", required=True, help="the new speech (wav, mp3, m4a, or a video's audio track)")
-    s.add_argument("--out", required=True, help="the output .mp4 (written only when complete; never over an input)")
+    s.add_argument("--video", help="the talking-face video (any container ffmpeg reads, any frame rate)")
+    s.add_argument("--audio", help="the new speech (wav, mp3, m4a, or a video's audio track)")
+    s.add_argument("--out", help="the output .mp4 (written only when complete; never over an input)")
+    s.add_argument("--batch", metavar="LIST.csv", help="instead of --video/--audio/--out: a CSV with the columns video, audio, "
+                   "out (one job per row, paths relative to the file); the models are loaded once, a failing job does not stop "
+                   "the others, existing outputs are skipped (a rerun resumes), results go to LIST.results.csv")
     s.add_argument("--checkpoint", default="tiny", help="the official latentsync_unet.pt, a Hugging Face repo id holding it "
                    "(ByteDance/LatentSync-1.6), a training run folder (latentsync train's --out; its Whisper and VAE are the "
                    "defaults), a folder saved by save_pretrained, or a preset name with random weights (default: tiny)")
@@ -136,7 +139,18 @@ def _parser() -> argparse.ArgumentParser:
                                    "fp32, the official key names. The official inference script and train_unet.py load it.")
     x.add_argument("source", help="run folder, saved model folder, or checkpoints/step_N")
     x.add_argument("--official", required=True, metavar="OUT.pt", help="the file to write")
-    for sp in (c, s, e, pr, t, x): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    ap = sub.add_parser("app", help="a web page for lip-syncing without code (needs: pip install -e '.[app]')",
+                        description="Serve the Gradio app: upload a video and new speech, choose the model and options, get the "
+                                    "dubbed video and a report. Binds to 127.0.0.1 (this machine only) unless --host says otherwise; "
+                                    "requests are queued one at a time; Gradio's analytics are off.")
+    ap.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 serves your network, without login)")
+    ap.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    ap.add_argument("--checkpoint", default=None, help="a U-Net checkpoint, repo id or training run to offer besides the tiny model")
+    ap.add_argument("--whisper", default=None, help="Whisper checkpoint for --checkpoint (see latentsync sync --help)")
+    ap.add_argument("--vae", default=None, help="VAE folder or repo id for --checkpoint")
+    ap.add_argument("--config", default="stage2_512", help="U-Net config of a checkpoint file (default stage2_512)")
+    ap.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
+    for sp in (c, s, e, pr, t, x, ap): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
     return p
 
@@ -148,16 +162,28 @@ def _face_choice(text: str | None):
     return (x, y)
 
 def _sync(a) -> None:
-    from latentsync.pipeline import sync, load_models
+    from latentsync.pipeline import sync, sync_batch, read_jobs, load_models
     _face_choice(a.face)
+    single = [n for n in ("video", "audio", "out") if getattr(a, n) is not None]
+    if a.batch is not None and single: raise ValueError(f"--batch replaces --video/--audio/--out; got both (--{single[0]}).")
+    if a.batch is None and len(single) < 3:
+        raise ValueError("sync needs --video, --audio and --out (or --batch LIST.csv); missing: "
+                         + ", ".join(f"--{n}" for n in ("video", "audio", "out") if n not in single))
+    jobs = read_jobs(a.batch) if a.batch is not None else None
     if a.mask is not None and not Path(a.mask).is_file(): raise FileNotFoundError(f"Mask image not found: {a.mask}")
     from latentsync.unet import UNET_PRESETS
     if a.config is not None and a.checkpoint in UNET_PRESETS:
         raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
     models = load_models(a.checkpoint, a.whisper, a.vae, a.config or "stage2_512", a.device, a.precision)
-    res = sync(a.video, a.audio, a.out, models, steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf,
-               deep_cache=3 if a.deep_cache else 0, fps=a.fps, mask=a.mask, face=_face_choice(a.face))
-    print(res)
+    options = dict(steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf, deep_cache=3 if a.deep_cache else 0, fps=a.fps,
+                   mask=a.mask, face=_face_choice(a.face))
+    if jobs is None: print(sync(a.video, a.audio, a.out, models, **options)); return
+    jobs = sync_batch(a.batch, models, **options)
+    for j in jobs: print(f"{j.status:>12}: {j.out} ({j.seconds:.1f} s) {j.message}")
+    n = {s: sum(j.status == s for j in jobs) for s in ("done", "skipped", "failed")}
+    print(f"{'batch':>12}: {n['done']} done, {n['skipped']} skipped (output existed), {n['failed']} failed; "
+          f"results in {Path(a.batch).with_suffix('.results.csv')}")
+    if n["failed"]: raise RuntimeError(f"{n['failed']} of {len(jobs)} jobs failed (see above); rerun to retry them, finished ones are skipped.")
 
 def _eval(a) -> None:
     from tqdm.auto import tqdm
@@ -210,6 +236,14 @@ def _train(a) -> None:
     for n in res["notes"]: print(f"{'left out':>12}: {n}")
     print(f"{'run folder':>12}: {Path(a.out).resolve()} (log.csv, loss.png, summary.json, checkpoints/)")
 
+def _app(a) -> None:
+    import importlib.util
+    if importlib.util.find_spec("gradio") is None:
+        raise ImportError("the app needs Gradio: pip install -e '.[app]' (or pip install 'latentsync[app]').")
+    if not 0 < a.port < 65536: raise ValueError(f"--port must be in 1..65535, got {a.port}.")
+    from latentsync.app import serve
+    serve(a.host, a.port, a.checkpoint, a.whisper, a.vae, a.config, a.device)
+
 def _export(a) -> None:
     from latentsync.train_runs import export_official
     out = export_official(a.source, a.official)
@@ -230,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "prepare": _prepare(args)
             elif args.command == "train": _train(args)
             elif args.command == "export": _export(args)
+            elif args.command == "app": _app(args)
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
             print(f"latentsync {args.command}: interrupted ({signal.Signals(signum).name}); stopped, temporary files removed, "

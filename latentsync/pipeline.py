@@ -20,7 +20,7 @@ from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrai
 
 # %% auto #0
 __all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs', 'resolve_mask',
-           'SyncResult', 'FrameStream', 'sync_frames', 'sync']
+           'SyncResult', 'FrameStream', 'sync_frames', 'sync', 'BatchJob', 'read_jobs', 'sync_batch', 'sync_widget']
 
 # %% ../nbs/13_pipeline.ipynb #6fdb6398
 @dataclass
@@ -315,3 +315,94 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     res = stream.result
     res.out, res.timings = out, {"checks": checks, **res.timings, "encode": encode}
     return res
+
+# %% ../nbs/13_pipeline.ipynb #d4e7962e
+@dataclass
+class BatchJob:
+    "One row of a batch: its files, what happened (done, skipped, failed) and why, and the seconds it took."
+    video: Path
+    audio: Path
+    out: Path
+    status: str = "pending"
+    message: str = ""
+    seconds: float = 0.0
+
+def read_jobs(jobs: str | os.PathLike) -> list[BatchJob]:
+    "The jobs of a CSV file with the columns video, audio, out (paths relative to the file's folder)."
+    import csv
+    jobs = Path(jobs)
+    if not jobs.is_file(): raise FileNotFoundError(f"Batch list not found: {jobs}")
+    with open(jobs, newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"video", "audio", "out"} - set(reader.fieldnames or [])
+        if missing: raise ValueError(f"{jobs} needs the columns video, audio, out (missing: {', '.join(sorted(missing))}).")
+        rows = [r for r in reader if any((v or "").strip() for v in r.values())]
+    at = lambda p: (jobs.parent/p.strip()) if not Path(p.strip()).is_absolute() else Path(p.strip())
+    out = [BatchJob(at(r["video"]), at(r["audio"]), at(r["out"])) for r in rows]
+    dup = {j.out for j in out if sum(k.out == j.out for k in out) > 1}
+    if dup: raise ValueError(f"{jobs}: several rows write the same output: {', '.join(map(str, sorted(dup)))}")
+    return out
+
+def sync_batch(jobs: str | os.PathLike | list, models: LipSyncModels | None = None, progress: bool = True, **options) -> list[BatchJob]:
+    """`sync` for every job of a CSV list (or a list of `BatchJob`) with one set of `models`: a failing job is reported
+    and the rest go on; jobs whose output exists are skipped (a rerun resumes). `options` go to `sync`. Returns the jobs
+    with their status; a CSV list gets its results beside it (`LIST.results.csv`)."""
+    import csv
+    from tqdm.auto import tqdm
+    src = None if isinstance(jobs, list) else Path(jobs)
+    jobs = jobs if isinstance(jobs, list) else read_jobs(jobs)
+    models = models if models is not None else load_models()
+    for job in tqdm(jobs, desc="batch", unit="job", disable=not progress):
+        t0 = time.perf_counter()
+        if job.out.exists(): job.status, job.message = "skipped", "output exists"
+        else:
+            try:
+                res = sync(job.video, job.audio, job.out, models, progress=False, **options)
+                job.status, job.message = "done", f"{res.frames} frames; faces {res.face_frames}"
+            except (OSError, ValueError, RuntimeError) as e:
+                job.status, job.message = "failed", f"{type(e).__name__}: {e}"
+        job.seconds = time.perf_counter() - t0
+    if src is not None:
+        with open(src.with_suffix(".results.csv"), "w", newline="") as fh:
+            w = csv.writer(fh); w.writerow(["video", "audio", "out", "status", "message", "seconds"])
+            for j in jobs: w.writerow([j.video, j.audio, j.out, j.status, j.message, f"{j.seconds:.1f}"])
+    return jobs
+
+# %% ../nbs/13_pipeline.ipynb #a9b77a61
+def sync_widget(models: LipSyncModels | None = None, video: str | os.PathLike = "", audio: str | os.PathLike = "",
+                out: str | os.PathLike = "dubbed.mp4"):
+    """An ipywidgets front end for `sync`: paths, steps, guidance, seed, DeepCache, output frame rate, a run button,
+    progress, and the result inline. Returns the widget; its `run()` runs the job as the button does and returns the
+    `SyncResult` (or the error). `models=None` loads the tiny random-weight models at the first run."""
+    import ipywidgets as W
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    wide = W.Layout(width="95%")
+    paths = [W.Text(value=str(v), description=d, placeholder=p, layout=wide) for v, d, p in
+             ((video, "video", "path of the talking-face video"), (audio, "speech", "path of the new speech (audio, or a video)"),
+              (out, "output", "path of the .mp4 to write"))]
+    steps = W.IntSlider(20, min=1, max=50, description="DDIM steps")
+    guidance = W.FloatSlider(1.5, min=1.0, max=3.0, step=0.1, description="guidance")
+    seed, deep = W.IntText(1247, description="seed"), W.Checkbox(False, description="DeepCache (about 2x faster)")
+    fps = W.Dropdown(options=[("25 fps (model)", "model"), ("the video's", "source")], value="model", description="frame rate")
+    button, log = W.Button(description="lip-sync", button_style="primary", icon="play"), W.Output()
+    box = W.VBox([*paths, W.HBox([steps, guidance]), W.HBox([seed, fps, deep]), button, log])
+    box.models, box.result = models, None
+    def run(_=None):
+        log.clear_output(); button.disabled = True
+        try:
+            with log:
+                if box.models is None: box.models = load_models()
+                res = sync(paths[0].value.strip(), paths[1].value.strip(), paths[2].value.strip(), box.models, steps=steps.value,
+                           guidance=guidance.value, seed=seed.value, deep_cache=3 if deep.value else 0, fps=fps.value)
+                print(res)
+                display(W.Video.from_file(str(res.out), width=480))
+                res.plot_status(); plt.show()
+            box.result = res
+        except (OSError, ValueError, RuntimeError) as e:
+            with log: print(f"error: {e}")
+            box.result = e
+        finally: button.disabled = False
+        return box.result
+    button.on_click(run); box.run = run
+    return box
