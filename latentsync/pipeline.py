@@ -357,6 +357,7 @@ def sync_batch(jobs: str | os.PathLike | list, models: LipSyncModels | None = No
         if job.out.exists(): job.status, job.message = "skipped", "output exists"
         else:
             try:
+                job.out.parent.mkdir(parents=True, exist_ok=True)
                 res = sync(job.video, job.audio, job.out, models, progress=False, **options)
                 job.status, job.message = "done", f"{res.frames} frames; faces {res.face_frames}"
             except (OSError, ValueError, RuntimeError) as e:

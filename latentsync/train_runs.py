@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import Presets, load_checkpoint
+from .core import Presets
 from .syncnet import SyncTrainConfig, SyncNetConfig, SYNCNET_PRESETS
 from .train_stage1 import TrainConfig, TRAIN_PRESETS
 from .unet import UNetConfig, UNET_PRESETS

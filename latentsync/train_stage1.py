@@ -14,7 +14,7 @@ from .core import Presets, latest_checkpoint, save_checkpoint, trackers, TrainLo
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
 from .unet import LatentSyncUNet, denoise, save_pretrained
 from .face import paste_surrounding
-from .syncnet import StepBatches, make_lr_scheduler, global_mean, cosine_loss, OOM_ADVICE
+from .syncnet import StepBatches, make_lr_scheduler, global_mean, OOM_ADVICE
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'set_trainable', 'sample_generators', 'encode_batch', 'noise_loss', 'plot_losses',
