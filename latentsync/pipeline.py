@@ -391,19 +391,18 @@ def sync_widget(models: LipSyncModels | None = None, video: str | os.PathLike = 
     box.models, box.result = models, None
     def run(_=None):
         log.clear_output(); button.disabled = True
-        try:
-            with log:
+        with log:                                   # (an Output widget swallows exceptions: catch them inside it)
+            try:
                 if box.models is None: box.models = load_models()
                 res = sync(paths[0].value.strip(), paths[1].value.strip(), paths[2].value.strip(), box.models, steps=steps.value,
                            guidance=guidance.value, seed=seed.value, deep_cache=3 if deep.value else 0, fps=fps.value)
                 print(res)
                 display(W.Video.from_file(str(res.out), width=480))
                 res.plot_status(); plt.show()
-            box.result = res
-        except (OSError, ValueError, RuntimeError) as e:
-            with log: print(f"error: {e}")
-            box.result = e
-        finally: button.disabled = False
+                box.result = res
+            except (OSError, ValueError, RuntimeError) as e:
+                print(f"error: {e}"); box.result = e
+            finally: button.disabled = False
         return box.result
     button.on_click(run); box.run = run
     return box
