@@ -4,8 +4,8 @@
 #   2. README.md is the rendering of nbs/index.ipynb;
 #   3. the exported package has no undefined names or unused imports (ruff F821/F401/F811);
 #   4. nbdev's documentation pre-processing runs on every notebook;
-#   5. nbdev_test runs every notebook, each in its own process, TEST_JOBS at a time (cells flagged slow or cuda are
-#      skipped: TEST_FLAGS="slow cuda" runs them).
+#   5. nbdev_test runs every notebook, each in its own process (cells flagged slow or cuda are skipped:
+#      TEST_FLAGS="slow cuda" runs them).
 # Ends with "N passed, M failed" for the notebooks; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,33 +32,18 @@ bash tools/docs.sh --check || failed_checks+=("docs")
 
 # Each notebook runs in a fresh nbdev_test process: one long-lived worker keeps the memory of every notebook before
 # (glibc and decord do not give it back) and was killed by the OOM killer at 24 GiB on the pipeline notebook.
-# TEST_JOBS notebooks run at once (default: the number of cores, at most 4), the longest first; each one's output is
-# printed when it ends.
 nbs=$(ls nbs/*.ipynb | wc -l)
-jobs=${TEST_JOBS:-$(nproc)}; [ "$jobs" -gt 4 ] && jobs=4
-logs=$(mktemp -d)
 start=$(date +%s)
 ran=0; failed=0; failed_nbs=()
-order=$(ls -S nbs/*.ipynb | grep -E "13_pipeline|12_train_runs|14_metrics|08_prepare|03_face|15_cli"; ls nbs/*.ipynb | grep -vE "13_pipeline|12_train_runs|14_metrics|08_prepare|03_face|15_cli")
-run_one() {
-  local nb=$1 t0; t0=$(date +%s)
-  if nbdev_test --path "$nb" --n_workers 0 --do_print --flags "${TEST_FLAGS:-}" > "$logs/$(basename "$nb").log" 2>&1; then
-    echo "- ok: $nb in $(( $(date +%s) - t0 )) s" >> "$logs/$(basename "$nb").log"; touch "$logs/$(basename "$nb").ok"
+for nb in nbs/*.ipynb; do
+  t0=$(date +%s); ran=$((ran + 1))
+  echo "Starting $nb"
+  if nbdev_test --path "$nb" --n_workers 0 --do_print --flags "${TEST_FLAGS:-}" 2>&1; then
+    echo "- ok: $nb in $(( $(date +%s) - t0 )) s"
   else
-    echo "- FAILED: $nb after $(( $(date +%s) - t0 )) s" >> "$logs/$(basename "$nb").log"
+    echo "- FAILED: $nb after $(( $(date +%s) - t0 )) s"; failed=$((failed + 1)); failed_nbs+=("$(basename "$nb")")
   fi
-}
-for nb in $order; do
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-  echo "Starting $nb"; ran=$((ran + 1))
-  run_one "$nb" &
 done
-wait
-for nb in $order; do
-  cat "$logs/$(basename "$nb").log"
-  [ -f "$logs/$(basename "$nb").ok" ] || { failed=$((failed + 1)); failed_nbs+=("$(basename "$nb")"); }
-done
-rm -rf "$logs"
 echo "nbdev_test: $ran of $nbs notebooks run in $(( $(date +%s) - start )) s"
 [ "$failed" -eq 0 ] || echo "failed notebooks: ${failed_nbs[*]}"
 [ ${#failed_checks[@]} -eq 0 ] || echo "failed checks: ${failed_checks[*]}"
