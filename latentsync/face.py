@@ -2,7 +2,7 @@
 
 # %% ../nbs/03_face.ipynb #2da36e36
 from __future__ import annotations
-import math, os
+import math, os, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class MediaPipeFaces:
 
     def reset(self):
         "Forget the previous frames (start of a new video)."
+        warnings.filterwarnings("ignore", r"SymbolDatabase\.GetPrototype\(\) is deprecated", UserWarning)  # protobuf, via mediapipe
         try: import mediapipe as mp
         except ImportError as e:
             raise ImportError("mediapipe is needed for face landmarks: pip install mediapipe==0.10.14 "
@@ -257,7 +258,7 @@ def _patch(thumb: np.ndarray, box: np.ndarray, frame_hw: tuple[int, int]) -> np.
     return None if p.std() < 2 else (p - p.mean()) / p.std()
 
 def looks_alike(a: np.ndarray | None, b: np.ndarray | None, min_corr: float = 0.6) -> bool:
-    "Normalised correlation of two patches of `_patch` at least `min_corr` (never for a flat patch)."
+    "Normalised correlation of two normalised 16x16 face patches at least `min_corr` (never for a flat patch)."
     return a is not None and b is not None and float((a * b).mean()) >= min_corr
 
 def bridgeable(i: int, j: int, thumbs: np.ndarray, boxes: np.ndarray, frame_hw: tuple[int, int]) -> bool:

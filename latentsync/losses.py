@@ -2,7 +2,7 @@
 
 # %% ../nbs/07_losses.ipynb #9b0636da
 from __future__ import annotations
-import os
+import os, warnings
 from pathlib import Path
 
 import torch
@@ -92,7 +92,9 @@ def _vgg16_path(path=None) -> Path | None:
 def load_lpips(vgg16: str | os.PathLike | None = None, random_trunk: bool = False, device=None):
     "LPIPS(VGG) with the package's linear layers and VGG16 ImageNet weights from a file or the torch hub cache."
     import lpips
-    net = lpips.LPIPS(net="vgg", pnet_rand=True, verbose=False)
+    with warnings.catch_warnings():                       # lpips calls torchvision's vgg16 the pre-0.13 way
+        warnings.filterwarnings("ignore", "The parameter 'pretrained' is deprecated|Arguments other than a weight enum", UserWarning)
+        net = lpips.LPIPS(net="vgg", pnet_rand=True, verbose=False)
     if not random_trunk:
         p = _vgg16_path(vgg16)
         if p is None:

@@ -14,15 +14,14 @@ import torch.nn.functional as F
 
 from .core import get_device, load_checkpoint
 from .audio import ffmpeg_exe
-from .video import VideoReader, MODEL_FPS, VideoError, probe_audio
+from .video import VideoReader, MODEL_FPS, VIDEO_SUFFIXES, VideoError, probe_audio
 from .face import MediaPipeFaces, track_faces, is_cut, align_transforms, align_faces, lower_face_mask, align_video
 
 # %% auto #0
-__all__ = ['VIDEO_SUFFIXES', 'EvalSyncNet', 'load_eval_syncnet', 'jpeg_frames', 'eval_audio', 'eval_mfcc', 'SyncMetrics',
-           'plt_subplots', 'score_sync', 'FaceTrack', 'face_tracks', 'crop_windows', 'crop_frames', 'crop_track',
-           'sync_metrics', 'face_fidelity', 'reconstruction_metrics', 'frechet_distance', 'fid_inception_path',
-           'load_fid_inception', 'inception_features', 'fid_score', 'fvd_clip', 'load_i3d', 'fvd', 'video_files',
-           'evaluate']
+__all__ = ['EvalSyncNet', 'load_eval_syncnet', 'jpeg_frames', 'eval_audio', 'eval_mfcc', 'SyncMetrics', 'score_sync', 'FaceTrack',
+           'face_tracks', 'crop_windows', 'crop_frames', 'crop_track', 'sync_metrics', 'face_fidelity',
+           'reconstruction_metrics', 'frechet_distance', 'fid_inception_path', 'load_fid_inception',
+           'inception_features', 'fid_score', 'fvd_clip', 'load_i3d', 'fvd', 'video_files', 'evaluate']
 
 # %% ../nbs/14_metrics.ipynb #764d6b7f
 def _conv_bn(conv, n: int, bn=nn.BatchNorm2d, pool=None) -> list[nn.Module]:
@@ -130,7 +129,7 @@ class SyncMetrics:
     tracks: list = field(default_factory=list)     # (start frame, stop frame, SyncMetrics) per face track, when cropped
     def plot(self, ax=None, title: str = ""):
         "The mean distance against the audio shift, with the best shift marked."
-        if ax is None: _, ax = plt_subplots()
+        if ax is None: _, ax = _subplots()
         v = (len(self.dists) - 1) // 2
         ax.plot(v - np.arange(2 * v + 1), self.dists, ".-")             # dists[i] is the candidate offset v - i
         ax.axvline(self.offset, color="tab:red", lw=0.8)
@@ -138,7 +137,7 @@ class SyncMetrics:
         ax.set_title(f"{title}{' ' if title else ''}offset {self.offset}, LSE-D {self.lse_d:.3f}, LSE-C {self.lse_c:.3f}", fontsize=9)
         return ax
 
-def plt_subplots(figsize=(5, 2.6)):
+def _subplots(figsize=(5, 2.6)):
     import matplotlib.pyplot as plt
     return plt.subplots(figsize=figsize, dpi=80)
 
@@ -372,8 +371,6 @@ def fvd(clips_a: list[np.ndarray], clips_b: list[np.ndarray], i3d) -> float:
     return frechet_distance(*feats)
 
 # %% ../nbs/14_metrics.ipynb #87c53521
-VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".avi", ".webm")
-
 def video_files(items) -> list[Path]:
     "Files and folders (their videos, sorted) as a list of video paths; a missing path is an error."
     out = []

@@ -74,6 +74,7 @@ def visual_quality(faces: np.ndarray) -> dict:
             "brightness": float(np.median([g.mean() for g in grey]))}
 
 def check_quality(q: dict, cfg: PrepareConfig):
+    "Raise `Dropped` (with the measured value and the limit) when `visual_quality`'s scores are outside `cfg`'s limits."
     if q["sharpness"] < cfg.min_sharpness: raise Dropped(f"blurred (sharpness {q['sharpness']:.1f} < {cfg.min_sharpness:g})")
     if not cfg.min_brightness <= q["brightness"] <= cfg.max_brightness:
         raise Dropped(f"badly exposed (brightness {q['brightness']:.0f} outside {cfg.min_brightness:g}-{cfg.max_brightness:g})")

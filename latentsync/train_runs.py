@@ -13,12 +13,13 @@ from .core import Presets
 from .syncnet import SyncTrainConfig, SyncNetConfig, SYNCNET_PRESETS
 from .train_stage1 import TrainConfig, TRAIN_PRESETS
 from .unet import UNetConfig, UNET_PRESETS
+from .video import VIDEO_SUFFIXES
 
 # %% auto #0
-__all__ = ['STAGES', 'RUN_PRESETS', 'USED', 'VIDEO_SUFFIXES', 'DataConfig', 'ModelConfig', 'RunConfig', 'config_from_dict',
-           'set_values', 'is_official', 'syncnet_config', 'unet_config', 'from_official', 'config_dir', 'load_config',
-           'config_yaml', 'write_configs', 'clip_paths', 'RunData', 'build_data', 'build_unet', 'load_trained_syncnet',
-           'build_losses', 'run_models', 'train', 'export_official']
+__all__ = ['STAGES', 'RUN_PRESETS', 'USED', 'DataConfig', 'ModelConfig', 'RunConfig', 'config_from_dict', 'set_values',
+           'is_official', 'syncnet_config', 'unet_config', 'from_official', 'config_dir', 'load_config', 'config_yaml',
+           'write_configs', 'clip_paths', 'RunData', 'build_data', 'build_unet', 'load_trained_syncnet', 'build_losses',
+           'run_models', 'train', 'export_official']
 
 # %% ../nbs/12_train_runs.ipynb #981701f2
 STAGES = ("syncnet", "stage1", "stage2")
@@ -387,8 +388,6 @@ def write_configs(folder: str | os.PathLike | None = None) -> list[Path]:
     return out
 
 # %% ../nbs/12_train_runs.ipynb #b80fe95f
-VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".avi", ".webm")
-
 def clip_paths(entries: list, split: str | None = "train") -> list[Path]:
     """Videos named by config entries: folders (their videos, sorted), video files, file lists (`.txt`, a path per line,
     relative to the list), prepared manifests (`.csv`: the kept clips of `split`), or `samples` (the sample clips)."""

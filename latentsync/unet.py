@@ -146,6 +146,7 @@ class TemporalAttention(nn.Module):
         return y.reshape(b, n, frames, c).transpose(1, 2).reshape(bf, n, c)
 
 class TemporalTransformerBlock(nn.Module):
+    "Two temporal self-attentions (each frame attends to every frame of the clip) and a feed-forward, pre-norm residual."
     def __init__(self, dim: int, heads: int = 8, max_len: int = 24):
         super().__init__()
         self.attention_blocks = nn.ModuleList([TemporalAttention(dim, heads, max_len) for _ in range(2)])
@@ -158,6 +159,7 @@ class TemporalTransformerBlock(nn.Module):
         return self.ff(self.ff_norm(x)) + x
 
 class TemporalTransformer(nn.Module):
+    "A motion module's body: group norm, a projection in, transformer blocks along the frames, a projection out."
     def __init__(self, channels: int, heads: int = 8, max_len: int = 24, groups: int = 32):
         super().__init__()
         self.norm = nn.GroupNorm(groups, channels, eps=1e-6)
@@ -183,11 +185,13 @@ class MotionModule(nn.Module):
 
 # %% ../nbs/05_unet.ipynb #d7b6dd03
 class Downsample(nn.Module):
+    "Halve height and width of every frame with a stride-2 3x3 convolution."
     def __init__(self, channels):
         super().__init__(); self.conv = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
     def forward(self, x): return per_frame(self.conv, x)
 
 class Upsample(nn.Module):
+    "Double height and width of every frame (nearest neighbour), then a 3x3 convolution."
     def __init__(self, channels):
         super().__init__(); self.conv = nn.Conv2d(channels, channels, 3, padding=1)
     def forward(self, x): return per_frame(self.conv, F.interpolate(x, scale_factor=(1, 2, 2), mode="nearest"))

@@ -11,11 +11,12 @@ import numpy as np
 from .audio import ffmpeg_exe
 
 # %% auto #0
-__all__ = ['MODEL_FPS', 'resample_indices', 'VideoError', 'VideoInfo', 'frame_starts', 'timestamp_indices', 'VideoReader',
-           'probe_audio', 'retime', 'remove_stale_partials', 'VideoWriter']
+__all__ = ['MODEL_FPS', 'VIDEO_SUFFIXES', 'resample_indices', 'VideoError', 'VideoInfo', 'frame_starts', 'timestamp_indices',
+           'VideoReader', 'probe_audio', 'retime', 'remove_stale_partials', 'VideoWriter']
 
 # %% ../nbs/02_video.ipynb #11d830f7
 MODEL_FPS = 25.0   # the frame rate LatentSync models are trained at
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".avi", ".webm")   # what a folder of videos is searched for
 
 def resample_indices(n_in: int, fps_in: float, fps_out: float = MODEL_FPS) -> np.ndarray:
     "Source-frame index for each output frame when `n_in` frames at `fps_in` are shown at `fps_out` (nearest in time)."

@@ -32,6 +32,7 @@ def render(nb_path=root/"nbs"/"index.ipynb") -> str:
     parts = []
     for i, cell in enumerate(nb["cells"]):
         src = "".join(cell["source"])
+        if cell["cell_type"] == "raw" and i == 0: cell = {**cell, "cell_type": "markdown"}    # the front matter
         if cell["cell_type"] == "markdown":
             if i == 0:
                 fm, src = _frontmatter(src)
