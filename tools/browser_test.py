@@ -1,6 +1,12 @@
-"""Browser test of the app: headless Chromium (the Debian package `chromium`) driven by Playwright, nothing downloaded.
+"""Browser tests: headless Chromium (the Debian package `chromium`) driven by Playwright, nothing downloaded.
 
-    bash tools/browser_test.sh [app]      # screenshots go to browser_test/ (ignored by git)
+    bash tools/browser_test.sh [app]      # the app; screenshots go to browser_test/ (ignored by git)
+    bash tools/browser_test.sh docs       # the documentation preview (_preview/, from `bash tools/docs.sh --preview`)
+
+`docs` serves _preview/ over HTTP on 127.0.0.1, opens the home page and every page of the sidebar, and fails on a
+console error, a page error, a failed or 4xx/5xx request, a page without its title or a sidebar that does not reach
+every page; one screenshot per page goes to browser_test/docs/.
+
 
 It starts `latentsync app` on a free port of 127.0.0.1 with the tiny random-weight model, opens the page, uploads a
 sample video and 0.64 s of sample speech, sets 2 DDIM steps, runs, waits for the result player and saves screenshots
@@ -18,10 +24,11 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def skip_reason() -> str | None:
+def skip_reason(what: str = "app") -> str | None:
     if chromium() is None: return "Chromium is not installed (Debian: apt-get install chromium)"
     try: import playwright  # noqa: F401
     except ImportError: return "Playwright is not installed (pip install playwright; its own browsers are not needed)"
+    if what == "docs": return None
     try: import gradio  # noqa: F401
     except ImportError: return "Gradio is not installed (pip install -e '.[app]')"
     return None
@@ -88,9 +95,50 @@ def app_test() -> int:
     print("passed"); return 0
 
 
+def docs_test() -> int:
+    import functools, http.server, re, threading
+    from playwright.sync_api import sync_playwright
+    site = ROOT/"_preview"
+    if not (site/"index.html").exists():
+        print("FAILED: no documentation preview: run `bash tools/docs.sh --preview` first"); return 1
+    nav = re.search(r'<nav class="sidebar">(.*?)</nav>', (site/"index.html").read_text(), re.S).group(1)
+    pages = list(dict.fromkeys(["index.html"] + re.findall(r'href="([^"#]+)"', nav)))
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base, shots, problems = f"http://127.0.0.1:{server.server_address[1]}/", OUT/"docs", []
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium(), headless=True, args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            here = {"url": ""}
+            page.on("pageerror", lambda e: problems.append(f"{here['url']}: page error: {e}"))
+            page.on("console", lambda m: problems.append(f"{here['url']}: console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("requestfailed", lambda r: problems.append(f"{here['url']}: request failed: {r.url}"))
+            page.on("response", lambda r: problems.append(f"{here['url']}: HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+            for name in pages:
+                here["url"] = name
+                page.goto(base + name, wait_until="load")
+                title = page.locator("h1#title").inner_text().strip()
+                if not title: problems.append(f"{name}: no title on the page")
+                links = page.locator("nav.sidebar a").count()
+                if links < len(pages): problems.append(f"{name}: the sidebar has {links} links for {len(pages)} pages")
+                page.screenshot(path=str(shots/name.replace(".html", ".png")))
+            browser.close()
+    finally:
+        server.shutdown()
+    print(f"docs preview: {len(pages)} pages opened; screenshots in {shots}")
+    for e in problems: print(e)
+    if problems: print("FAILED: the pages reported problems"); return 1
+    print("passed"); return 0
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "app"
-    if what != "app": print(f"unknown browser test {what!r}: app"); sys.exit(2)
-    why = skip_reason()
+    if what not in ("app", "docs"): print(f"unknown browser test {what!r}: app or docs"); sys.exit(2)
+    why = skip_reason(what)
     if why: print(f"browser test skipped: {why}"); sys.exit(0)
-    sys.exit(app_test())
+    sys.exit(app_test() if what == "app" else docs_test())

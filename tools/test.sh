@@ -3,7 +3,7 @@
 #   1. the notebooks and the library agree: nbdev_export and nbdev_clean change nothing;
 #   2. README.md is the rendering of nbs/index.ipynb;
 #   3. the exported package has no undefined names or unused imports (ruff F821/F401/F811);
-#   4. nbdev's documentation pre-processing runs on every notebook;
+#   4. nbdev's documentation pre-processing runs on every notebook, and its HTML preview passes the docs checks;
 #   5. nbdev_test runs every notebook, each in its own process (cells flagged slow or cuda are skipped:
 #      TEST_FLAGS="slow cuda" runs them).
 # Ends with "N passed, M failed" for the notebooks; exits non-zero on any failure.
@@ -28,7 +28,7 @@ python tools/readme.py --check || failed_checks+=("readme")
 if ruff check --select F821,F401,F811 --exclude latentsync/_modidx.py latentsync; then
   echo "ok: no undefined names or unused imports in latentsync/"
 else failed_checks+=("ruff"); fi
-bash tools/docs.sh --check || failed_checks+=("docs")
+bash tools/docs.sh --preview || failed_checks+=("docs")
 
 # Each notebook runs in a fresh nbdev_test process: one long-lived worker keeps the memory of every notebook before
 # (glibc and decord do not give it back) and was killed by the OOM killer at 24 GiB on the pipeline notebook.
