@@ -18,7 +18,7 @@ __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PR
            'ffmpeg_exe', 'load_audio', 'whisper_log_mel', 'WhisperDims', 'openai_to_hf_encoder', 'AudioEncoder',
            'load_audio_encoder', 'whisper_features', 'num_feature_rows', 'WhisperFeatures', 'audio_window_indices',
            'audio_windows', 'audio_window', 'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window',
-           'FeatureCache', 'audio_features']
+           'FeatureCache', 'audio_features', 'voice_activity', 'silence_weights']
 
 # %% ../nbs/01_audio.ipynb #b2b10669
 SAMPLE_RATE = 16_000   # Hz, for Whisper and SyncNet alike
@@ -373,3 +373,53 @@ def audio_features(audio: str | os.PathLike | np.ndarray, encoder: AudioEncoder,
     if cache is None: return whisper_features(wave, encoder, **kwargs)
     if not isinstance(cache, FeatureCache): cache = FeatureCache(cache)
     return cache.features(wave, encoder, **kwargs)
+
+# %% ../nbs/01_audio.ipynb #b872445e
+def voice_activity(wave: np.ndarray, n_frames: int | None = None, fps: float = 25.0, sr: int = SAMPLE_RATE,
+                   threshold_db: float = -30.0, floor_db: float = -55.0, max_flatness: float = 0.4,
+                   hangover: float = 0.12, min_silence: float = 0.3) -> np.ndarray:
+    """Speech (True) or not (False) for each of `n_frames` video frames at `fps` (default: as many as `wave` spans).
+    A frame is speech when its energy is within `threshold_db` of the file's loud level (95th percentile), above
+    `floor_db` (dBFS), and its spectrum is not flat (steady noise and hiss are flat, voiced speech is not). Silences
+    shorter than `min_silence` seconds (pauses between words) count as speech, and `hangover` seconds of speech are
+    kept on each side of every stretch, so the mouth closes and opens at the right time. No model, no download."""
+    hop = sr / fps
+    n = int(np.ceil(len(wave) / hop)) if n_frames is None else int(n_frames)
+    if n == 0: return np.zeros(0, bool)
+    starts = np.round(np.arange(n) * hop).astype(int); size = int(round(hop))
+    x = np.zeros((n, size)); w = np.asarray(wave, np.float64)
+    for i, s in enumerate(starts):
+        seg = w[s:s + size]; x[i, :len(seg)] = seg
+    energy = 10 * np.log10((x ** 2).mean(1) + 1e-12)
+    spec = np.abs(np.fft.rfft(x * np.hanning(size), axis=1)) ** 2 + 1e-12
+    flatness = np.exp(np.log(spec).mean(1)) / spec.mean(1)
+    loud = np.percentile(energy, 95)
+    speech = (energy > loud + threshold_db) & (energy > floor_db) & (flatness < max_flatness)
+    speech = _close_gaps(speech, int(round(min_silence * fps)))
+    k = int(round(hangover * fps))
+    if k and speech.any():
+        idx = np.flatnonzero(speech)
+        grown = np.zeros_like(speech)
+        for d in range(-k, k + 1): grown[np.clip(idx + d, 0, n - 1)] = True
+        speech = grown
+    return speech
+
+def _close_gaps(speech: np.ndarray, shortest: int) -> np.ndarray:
+    "Silences shorter than `shortest` frames between two speech stretches become speech."
+    out, i, n = speech.copy(), 0, len(speech)
+    while i < n:
+        if out[i]: i += 1; continue
+        j = i
+        while j < n and not out[j]: j += 1
+        if 0 < i and j < n and j - i < shortest: out[i:j] = True
+        i = j
+    return out
+
+def silence_weights(speech: np.ndarray, fade: int = 3) -> np.ndarray:
+    """How much of the generated face each frame shows: 1 in speech, 0 in silence, and a linear cross-fade over the
+    `fade` silent frames next to speech (so the mouth settles back onto the original one without a jump)."""
+    n = len(speech); w = speech.astype(np.float64)
+    if not speech.any(): return w
+    idx = np.flatnonzero(speech)
+    dist = np.abs(np.arange(n)[:, None] - idx[None]).min(1)
+    return np.clip(1 - dist / (fade + 1), 0, 1)

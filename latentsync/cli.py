@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                    "pipeline's (default: the generated equivalent of it)")
     s.add_argument("--face", default=None, help="whom to follow when several faces are in view: largest (the default, with "
                    "a warning), left, right, or X,Y (a point in pixels on that face in the first frame where it is seen)")
+    s.add_argument("--silence", default="official", choices=["official", "keep"], help="official: a generated mouth in every "
+                   "frame; keep: the source's face where the audio has no speech (pauses, music intros), cross-faded at the edges")
     s.add_argument("--crf", type=int, default=18, help="H.264 quality, lower is better (default 18)")
     s.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     e = sub.add_parser("eval", help="score videos: LSE-C / LSE-D, and PSNR / SSIM, FID, FVD against references",
@@ -176,7 +178,7 @@ def _sync(a) -> None:
         raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
     models = load_models(a.checkpoint, a.whisper, a.vae, a.config or "stage2_512", a.device, a.precision)
     options = dict(steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf, deep_cache=3 if a.deep_cache else 0, fps=a.fps,
-                   mask=a.mask, face=_face_choice(a.face))
+                   mask=a.mask, face=_face_choice(a.face), silence=a.silence)
     if jobs is None: print(sync(a.video, a.audio, a.out, models, **options)); return
     jobs = sync_batch(a.batch, models, **options)
     for j in jobs: print(f"{j.status:>12}: {j.out} ({j.seconds:.1f} s) {j.message}")

@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path, stop_signals_raise
-from .audio import load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows, AudioError
+from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows,
+                              AudioError, voice_activity, silence_weights)
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
                              lower_face_mask, latent_mask, load_mask, check_face_choice, DETECTED, BRIDGED, PASSTHROUGH)
@@ -20,7 +21,8 @@ from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrai
 
 # %% auto #0
 __all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs', 'resolve_mask',
-           'SyncResult', 'FrameStream', 'sync_frames', 'sync', 'BatchJob', 'read_jobs', 'sync_batch', 'sync_widget']
+           'blend_silence', 'SyncResult', 'FrameStream', 'sync_frames', 'sync', 'BatchJob', 'read_jobs', 'sync_batch',
+           'sync_widget']
 
 # %% ../nbs/13_pipeline.ipynb #6fdb6398
 @dataclass
@@ -142,6 +144,16 @@ def resolve_mask(mask: str | os.PathLike | np.ndarray | torch.Tensor | None, res
                                           "Black (0) marks the region the model redraws.")
     return keep
 
+# %% ../nbs/13_pipeline.ipynb #8197dccf
+def blend_silence(generated: np.ndarray, source: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    "Frames mixing the generated and the source frame by `weights` (1: the generated one, 0: the source's, exactly)."
+    if np.all(weights >= 1): return generated
+    out = np.array(generated, copy=True)
+    for k, w in enumerate(weights):
+        if w <= 0: out[k] = source[k]
+        elif w < 1: out[k] = np.round(w * out[k].astype(np.float32) + (1 - w) * source[k].astype(np.float32)).astype(np.uint8)
+    return out
+
 # %% ../nbs/13_pipeline.ipynb #17a531c0
 @dataclass
 class SyncResult:
@@ -152,6 +164,7 @@ class SyncResult:
     face_frames: dict
     timings: dict = field(default_factory=dict)
     status: np.ndarray | None = None    # per output frame: face.DETECTED, BRIDGED or PASSTHROUGH (left as it was)
+    speaking: np.ndarray | None = None  # per output frame: the weight of the generated face (1; less in silence="keep")
     def plot_status(self, ax=None):
         "Each output frame's face status along the time axis: detected, bridged across a gap, or passed through."
         import matplotlib.pyplot as plt
@@ -167,7 +180,8 @@ class SyncResult:
     def __repr__(self):
         t = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
         name = self.out.name if self.out is not None else "frames"
-        return f"SyncResult({name}: {self.frames} frames at {self.fps:g} fps; faces {self.face_frames}; {t})"
+        kept = f"; the source's face kept in {int((self.speaking <= 0).sum())} silent frames" if self.speaking is not None and (self.speaking < 1).any() else ""
+        return f"SyncResult({name}: {self.frames} frames at {self.fps:g} fps; faces {self.face_frames}{kept}; {t})"
 
 class _Timer(dict):
     def __call__(self, name):
@@ -193,7 +207,9 @@ class FrameStream:
 
 def _whole(x) -> bool: return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
-def _check_options(steps, guidance, deep_cache, window, max_gap, face=None):
+def _check_options(steps, guidance, deep_cache, window, max_gap, face=None, silence="official"):
+    if silence not in ("official", "keep"):
+        raise ValueError(f"silence must be 'official' (every frame generated) or 'keep' (the source's face where nobody speaks), got {silence!r}.")
     if not (_whole(steps) and steps >= 1): raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
     if not (isinstance(guidance, numbers.Real) and not isinstance(guidance, bool) and math.isfinite(guidance) and guidance >= 0):
         raise ValueError(f"guidance must be a number >= 0 (1 = no classifier-free guidance, official 1.5), got {guidance!r}.")
@@ -206,17 +222,21 @@ def _check_options(steps, guidance, deep_cache, window, max_gap, face=None):
 def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipSyncModels | None = None, steps: int = 20,
                 guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
                 mask: str | os.PathLike | np.ndarray | None = None, face=None, window: int = 16, max_gap: int = 12,
-                detector=None, progress: bool = True) -> FrameStream:
+                detector=None, progress: bool = True, silence: str = "official") -> FrameStream:
     """Lip-sync `video` to `audio` and return the output frames as a `FrameStream`, before any encoding (`sync` writes
     them). Inputs and options are checked now; the work runs while the frames are read. `mask`: an image or array (white
     = keep, black = regenerate), default the generated official-equivalent mask; `fps`: "model" (25), "source" or a
     number; `deep_cache=3`: the official app's step caching; `seed=None` draws from torch's global generator; `face`:
-    whom to follow when several faces are in view ("largest", "left", "right" or a point (x, y) in the first frame)."""
-    _check_options(steps, guidance, deep_cache, window, max_gap, face)
+    whom to follow when several faces are in view ("largest", "left", "right" or a point (x, y) in the first frame);
+    `silence="keep"`: where the audio has no speech (`audio.voice_activity`) the source's face is kept, cross-faded over 3
+    frames at the edges (the official pipeline, `silence="official"`, generates a mouth for every frame)."""
+    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence)
     reader, wave = check_inputs(Path(video), Path(audio))
-    return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress)
+    return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
+                   silence)
 
-def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress):
+def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
+            silence="official"):
     out_fps = output_fps(fps, reader.info.fps)
     if models is None:
         import warnings
@@ -234,18 +254,19 @@ def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, 
         out_map = np.minimum(np.floor(times * MODEL_FPS + 0.5).astype(np.int64), n_out - 1)
     else: out_map = resample_indices(n_out, MODEL_FPS, out_fps)                # model frame shown by each output frame
     gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window,
-                    max_gap, detector, progress)
+                    max_gap, detector, progress, silence)
     return FrameStream(gen, out_fps, reader.size, len(out_map), times)
 
 @torch.no_grad()
 def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window, max_gap,
-              detector, progress):
+              detector, progress, silence="official"):
     from tqdm.auto import tqdm
     tm, R = _Timer(), m.resolution
     with tm("audio"):                           # window by window when indexed: memory independent of the length
         feats = WhisperFeatures(wave, m.whisper)
         assert num_audio_frames(len(feats), MODEL_FPS) == n_out, "num_feature_rows disagrees with whisper_features"
         n_gen = num_audio_frames(len(feats), MODEL_FPS, official=True)        # the official run's frames (2 more)
+        speaking = silence_weights(voice_activity(wave, n_frames=n_gen)) if silence == "keep" else np.ones(n_gen)
     n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
     with tm("faces"):                                                          # no need to look at what is cut off
         points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c),
@@ -281,6 +302,7 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
             with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
             with tm("paste"):                                  # unclamped, as official: the clamp comes after the inverse warp
                 result = restore_frames(frames, paste_surrounding(gen.float(), faces.float(), mask.float()).cpu(), al)
+                result = blend_silence(result, frames, speaking[s:s + n])
             lo, hi = np.searchsorted(out_map, [s, s + n])                          # output frames made from this window
             bar.update(min(n, n_out - s))
             for k in out_map[lo:hi]: yield result[k - s]
@@ -288,24 +310,26 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
     status = alignment.status[schedule[out_map]]                                # of each output frame
     counts = np.bincount(status, minlength=3)
     return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
-                      "passed through": int(counts[PASSTHROUGH])}, dict(tm), status)
+                      "passed through": int(counts[PASSTHROUGH])}, dict(tm), status, speaking[out_map])
 
 @torch.no_grad()
 def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,
          steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
          mask: str | os.PathLike | np.ndarray | None = None, face=None, crf: int = 18, window: int = 16,
-         max_gap: int = 12, detector=None, progress: bool = True) -> SyncResult:
+         max_gap: int = 12, detector=None, progress: bool = True, silence: str = "official") -> SyncResult:
     """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio): the frames of `sync_frames` (same options),
     encoded as they come. `deep_cache=3` is the official app's step caching; `fps` is the output rate: "model" (25, as
     official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one);
-    `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y)). An error, Ctrl-C or a stop
+    `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y)); `silence="keep"` the
+    source's face where nobody speaks. An error, Ctrl-C or a stop
     signal (SIGTERM, SIGHUP) leaves no temporary file and an existing `out` untouched."""
     video, audio, out = Path(video), Path(audio), Path(out)
-    _check_options(steps, guidance, deep_cache, window, max_gap, face)
+    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence)
     if not (_whole(crf) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
     t0 = time.perf_counter()
     reader, wave = check_inputs(video, audio, out)
-    stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress)
+    stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
+                     silence)
     checks, encode = time.perf_counter() - t0, 0.0
     # SIGTERM / SIGHUP (if the application left them at their default) unwind like an error, so the writer removes its
     # temporary files; then the process ends by that signal, as it would have
