@@ -4,7 +4,8 @@ Nothing is written for a notebook that fails (its traceback is printed).
 
     python tools/execute.py nbs/14_metrics.ipynb [more notebooks] [--flags "slow"]
 
-`bash tools/docs.sh --preview` afterwards checks the saved outputs (no tracebacks, warnings or progress bars).
+`bash tools/docs.sh --preview` afterwards checks the saved outputs (no tracebacks, warnings or progress bars). Widgets
+have no front end here, so what they print lands in the cell's stream outputs: remove those before committing.
 """
 import argparse, os, subprocess, sys
 from pathlib import Path
