@@ -305,7 +305,7 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
         # where scipy's sqrtm of a singular 2048x2048 product is slow and needs regularising)
         tr_covmean = np.linalg.svd(A @ B.T, compute_uv=False).sum()
     else:
-        covmean, _ = linalg.sqrtm(A.T @ A @ (B.T @ B), disp=False)
+        covmean = linalg.sqrtm(A.T @ A @ (B.T @ B))
         tr_covmean = np.trace(covmean.real)
     return float(((mu1 - mu2) ** 2).sum() + (A ** 2).sum() + (B ** 2).sum() - 2 * tr_covmean)
 
@@ -319,11 +319,17 @@ def fid_inception_path() -> Path:
                                 "Inception TorchScript file.")
     return p
 
+def _jit_load(p, device):
+    "`torch.jit.load` without its deprecation warning: these networks exist only as TorchScript files."
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"`torch\.jit\.", FutureWarning)
+        return torch.jit.load(str(p), map_location=get_device(device)).eval()
+
 def load_fid_inception(path: str | os.PathLike | None = None, device=None) -> torch.jit.ScriptModule:
     "The FID Inception network (TorchScript: (N, 3, 299, 299) in [-1, 1] -> (N, 2048))."
     p = Path(path) if path is not None else fid_inception_path()
     if not p.is_file(): raise FileNotFoundError(f"FID Inception file not found: {p}")
-    try: return torch.jit.load(str(p), map_location=get_device(device)).eval()
+    try: return _jit_load(p, device)
     except RuntimeError as e: raise ValueError(f"{p} is not a TorchScript network ({str(e).splitlines()[0][:120]}).") from None
 
 @torch.no_grad()
@@ -358,7 +364,7 @@ def load_i3d(path: str | os.PathLike, device=None):
     "StyleGAN-V's I3D TorchScript (`i3d_torchscript.pt`), the network of the official FVD."
     p = Path(path)
     if not p.is_file(): raise FileNotFoundError(f"I3D TorchScript not found: {p} (the official FVD uses StyleGAN-V's i3d_torchscript.pt).")
-    try: return torch.jit.load(str(p), map_location=get_device(device)).eval()
+    try: return _jit_load(p, device)
     except RuntimeError as e: raise ValueError(f"{p} is not a TorchScript network ({str(e).splitlines()[0][:120]}).") from None
 
 @torch.no_grad()

@@ -21,6 +21,8 @@ def execute(fn: Path, skip: set) -> bool:
         if cell.cell_type != "code" or "nbdev_export(" in cell.source: return True
         d = extract_directives(cell, remove=False)
         return d.get("eval:", [""])[0].lower() == "false" or bool(skip & set(d))
+    for cell in nb.cells:                          # a cell that prints nothing now must not keep what it printed before
+        if not no_eval(cell): cell.outputs = []
     os.environ["IN_TEST"] = "1"
     k = CaptureShell(fn)
     try:
