@@ -386,13 +386,14 @@ def voice_activity(wave: np.ndarray, n_frames: int | None = None, fps: float = 2
     hop = sr / fps
     n = int(np.ceil(len(wave) / hop)) if n_frames is None else int(n_frames)
     if n == 0: return np.zeros(0, bool)
-    starts = np.round(np.arange(n) * hop).astype(int); size = int(round(hop))
-    x = np.zeros((n, size)); w = np.asarray(wave, np.float64)
-    for i, s in enumerate(starts):
-        seg = w[s:s + size]; x[i, :len(seg)] = seg
-    energy = 10 * np.log10((x ** 2).mean(1) + 1e-12)
-    spec = np.abs(np.fft.rfft(x * np.hanning(size), axis=1)) ** 2 + 1e-12
-    flatness = np.exp(np.log(spec).mean(1)) / spec.mean(1)
+    starts, size = np.round(np.arange(n) * hop).astype(int), int(round(hop))
+    w = np.pad(np.asarray(wave, np.float64), (0, max(0, starts[-1] + size - len(wave))))
+    energy, flatness, window = np.empty(n), np.empty(n), np.hanning(size)
+    for lo in range(0, n, 4096):                                # in blocks: memory does not grow with the length
+        x = w[starts[lo:lo + 4096, None] + np.arange(size)]
+        energy[lo:lo + 4096] = 10 * np.log10((x ** 2).mean(1) + 1e-12)
+        spec = np.abs(np.fft.rfft(x * window, axis=1)) ** 2 + 1e-12
+        flatness[lo:lo + 4096] = np.exp(np.log(spec).mean(1)) / spec.mean(1)
     loud = np.percentile(energy, 95)
     speech = (energy > loud + threshold_db) & (energy > floor_db) & (flatness < max_flatness)
     speech = _close_gaps(speech, int(round(min_silence * fps)))
@@ -420,6 +421,8 @@ def silence_weights(speech: np.ndarray, fade: int = 3) -> np.ndarray:
     `fade` silent frames next to speech (so the mouth settles back onto the original one without a jump)."""
     n = len(speech); w = speech.astype(np.float64)
     if not speech.any(): return w
-    idx = np.flatnonzero(speech)
-    dist = np.abs(np.arange(n)[:, None] - idx[None]).min(1)
-    return np.clip(1 - dist / (fade + 1), 0, 1)
+    idx, pos = np.flatnonzero(speech), np.arange(n)
+    j = np.searchsorted(idx, pos)                               # the nearest speech frame on each side
+    left = np.where(j > 0, pos - idx[np.maximum(j - 1, 0)], n)
+    right = np.where(j < len(idx), idx[np.minimum(j, len(idx) - 1)] - pos, n)
+    return np.clip(1 - np.minimum(left, right) / (fade + 1), 0, 1)
