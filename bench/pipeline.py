@@ -12,7 +12,7 @@ import argparse
 from _util import isolated, table, save
 
 
-def run(seconds, steps, unet, vae, deep_cache, threads):
+def run(seconds, steps, unet, vae, deep_cache, threads, video=None):
     import time, tempfile, numpy as np, soundfile as sf, torch
     from pathlib import Path
     from latentsync.core import sample_data
@@ -24,7 +24,7 @@ def run(seconds, steps, unet, vae, deep_cache, threads):
     sf.write(tmp/"a.wav", np.resize(speech, int(seconds * 16000)), 16000)
     models = load_models(unet, vae=vae, device="cpu")
     t0 = time.perf_counter()
-    r = sync(sample_data("demo1_video.mp4"), tmp/"a.wav", tmp/"o.mp4", models, steps=steps, deep_cache=3 if deep_cache else 0,
+    r = sync(video or sample_data("demo1_video.mp4"), tmp/"a.wav", tmp/"o.mp4", models, steps=steps, deep_cache=3 if deep_cache else 0,
              progress=False)
     total = time.perf_counter() - t0
     row = {"unet": unet, "vae": vae, "deep_cache": bool(deep_cache), "input_audio_s": seconds, "steps": steps, "frames": r.frames, "total_s": total, "fps": r.frames / total}

@@ -2,13 +2,14 @@
 overlap or are killed leave behind.
 
     python bench/soak.py concurrency [--seconds 4]     # 2 runs at once + 1 killed with SIGKILL + 1 stopped with SIGTERM
-    python bench/soak.py length --minutes 1 10 [--steps 1]
+    python bench/soak.py length --minutes 1 10 [--steps 1] [--scale 0.5]
 
 `concurrency` runs real `latentsync sync` processes into one folder (a name with spaces): C is killed with SIGKILL while
 it writes, D gets SIGTERM while it writes, then A and B run at the same time. Afterwards the folder must hold exactly the
 inputs, a.mp4 and b.mp4: D cleans up after itself, and A/B remove what the killed C left (its temporary folder names a
 process that is gone). `length` dubs the looped sample speech for each length (each run a fresh process, via
-bench/pipeline.py) and compares peak memory: it should not grow with length.
+bench/pipeline.py) and compares peak memory: it should not grow with length. `--scale 0.5` loops a half-size copy of the
+sample clip for every length (decoding, alignment and paste-back of 1080x1920 frames dominate the time on a CPU).
 """
 import argparse, os, shutil, signal, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -66,13 +67,24 @@ def concurrency(seconds):
     return ok
 
 
-def length(minutes, steps):
+def scaled_copy(scale: float) -> Path:
+    "The sample clip at `scale` of its size (even dimensions), with its audio, in a temporary folder."
+    from latentsync.core import sample_data
+    from latentsync.audio import ffmpeg_exe
+    out = Path(tempfile.mkdtemp(prefix="latentsync soak "))/f"demo1 x{scale:g}.mp4"
+    subprocess.run([ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(sample_data("demo1_video.mp4")), "-vf",
+                    f"scale=trunc(iw*{scale}/2)*2:trunc(ih*{scale}/2)*2", "-crf", "18", "-c:a", "copy", str(out)], check=True)
+    return out
+
+
+def length(minutes, steps, scale=1.0):
     sys.path.insert(0, str(Path(__file__).parent))
     from _util import isolated, table
     from pipeline import run
+    video = scaled_copy(scale) if scale != 1 else None
     rows = []
     for m in minutes:
-        r = isolated(run, m * 60, steps, "tiny", "tiny", False, 2)
+        r = isolated(run, m * 60, steps, "tiny", "tiny", False, 2, video)
         r["peak_rss_gib"] = r.pop("peak_rss_mib", 0) / 1024; rows.append(r)
         table([r], ["input_audio_s", "frames", "total_s", "fps", "peak_rss_gib", "error"])
     base = rows[0]["peak_rss_gib"]
@@ -85,6 +97,7 @@ if __name__ == "__main__":
     ap.add_argument("--seconds", type=float, default=4.0, help="concurrency: length of the dubs")
     ap.add_argument("--minutes", type=float, nargs="+", default=[1, 10], help="length: dub lengths to compare")
     ap.add_argument("--steps", type=int, default=1)
+    ap.add_argument("--scale", type=float, default=1.0, help="length: loop a copy of the sample at this size (e.g. 0.5)")
     a = ap.parse_args()
     if a.what == "concurrency": sys.exit(0 if concurrency(a.seconds) else 1)
-    length(a.minutes, a.steps)
+    length(a.minutes, a.steps, a.scale)
