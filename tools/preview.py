@@ -91,7 +91,7 @@ def _code(src: str) -> str:
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def _output(o: dict, asis: bool) -> str:
+def _output(o: dict) -> str:
     t = o["output_type"]
     if t == "stream": return f'<pre class="output {o.get("name", "")}">{html.escape(ANSI.sub("", _text(o["text"])))}</pre>'
     if t == "error":
@@ -130,7 +130,7 @@ def render_body(page: Page) -> str:
             if opts.get("code-fold"): block = f"<details><summary>Code</summary>{block}</details>"
             parts.append(block)
         if opts.get("output") is not False and opts.get("eval") is not False:
-            parts += [_output(o, opts.get("output") == "asis") for o in c.get("outputs", [])]
+            parts += [_output(o) for o in c.get("outputs", [])]
     return _fix_headings("\n".join(parts))
 
 
@@ -179,8 +179,7 @@ def build(out: Path) -> dict:
     pages = {nb.name: Page(nb) for nb in sorted(proc.glob("*.ipynb"))}
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
-    for d in ("images",):
-        if (ROOT/"nbs"/d).is_dir(): shutil.copytree(ROOT/"nbs"/d, out/d)
+    if (ROOT/"nbs"/"images").is_dir(): shutil.copytree(ROOT/"nbs"/"images", out/"images")
     css = CSS + HtmlFormatter(cssclass="highlight").get_style_defs(".highlight")
     logo = '<img src="images/logo.svg" alt="" style="height:22px;vertical-align:middle"> ' if (ROOT/"nbs"/"images"/"logo.svg").exists() else ""
     for name, page in pages.items():
