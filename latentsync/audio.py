@@ -14,11 +14,12 @@ from torch import nn
 from .core import Presets, get_device, is_repo_id, hub_path, load_checkpoint
 
 # %% auto #0
-__all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'MEL_RATE', 'AudioError',
-           'ffmpeg_exe', 'load_audio', 'whisper_log_mel', 'WhisperDims', 'openai_to_hf_encoder', 'AudioEncoder',
-           'load_audio_encoder', 'whisper_features', 'num_feature_rows', 'WhisperFeatures', 'audio_window_indices',
-           'audio_windows', 'audio_window', 'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window',
-           'FeatureCache', 'audio_features', 'voice_activity', 'silence_weights']
+__all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'AUDIO_CONTEXTS',
+           'MEL_RATE', 'AudioError', 'ffmpeg_exe', 'load_audio', 'whisper_log_mel', 'WhisperDims',
+           'openai_to_hf_encoder', 'AudioEncoder', 'load_audio_encoder', 'feature_windows', 'whisper_features',
+           'num_feature_rows', 'WhisperFeatures', 'audio_window_indices', 'audio_windows', 'audio_window',
+           'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window', 'FeatureCache', 'audio_features',
+           'voice_activity', 'silence_weights']
 
 # %% ../nbs/01_audio.ipynb #b2b10669
 SAMPLE_RATE = 16_000   # Hz, for Whisper and SyncNet alike
@@ -205,48 +206,87 @@ def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None
 
 # %% ../nbs/01_audio.ipynb #53188ef4
 FEATURE_RATE = 50   # Whisper feature rows per second (one per 20 ms)
+AUDIO_CONTEXTS = ("official", "overlap")
+
+def feature_windows(n_rows: int, context: str = "official", hop: float = 20.0, blend: float = 5.0) -> list[tuple[int, np.ndarray]]:
+    """The 30-second encoder windows behind `n_rows` feature rows, as (first row, weight of each of its rows). Each row's
+    weights sum to 1. `context="official"`: back-to-back windows, every weight 1. `"overlap"`: a window every `hop`
+    seconds; each row comes from the window whose centre is nearest, cross-faded linearly over `blend` seconds around
+    the midpoint between two centres (at most the overlap; `blend=0` switches at the midpoint)."""
+    size = WINDOW_FRAMES // 2                                              # 1500 rows per window
+    if context == "official": return [(s, np.ones(min(size, n_rows - s))) for s in range(0, n_rows, size)]
+    if context != "overlap": raise ValueError(f"audio_context must be one of {AUDIO_CONTEXTS}, got {context!r}.")
+    step = int(round(hop * FEATURE_RATE))
+    if not size // 2 <= step <= size: raise ValueError(f"hop must be 15 to 30 seconds, got {hop}.")
+    if blend < 0: raise ValueError(f"blend must be >= 0 seconds, got {blend}.")
+    starts = [0]
+    while starts[-1] + size < n_rows: starts.append(starts[-1] + step)
+    half = min(blend * FEATURE_RATE, size - step) / 2
+
+    def rise(r, start):                                                    # weight of the window starting at `start`
+        mid = start + (size - step) / 2                                    # midway between its centre and the previous one's
+        return np.clip((r - mid + half) / (2 * half), 0, 1) if half else (r >= mid).astype(float)
+
+    out = []
+    for k, s in enumerate(starts):
+        r = np.arange(s, min(s + size, n_rows)) + 0.5                       # row centres
+        w = rise(r, s) if k else np.ones(len(r))
+        if k + 1 < len(starts): w = w * (1 - rise(r, starts[k + 1]))
+        out.append((s, w))
+    return out
+
+def _encode(encoder: AudioEncoder, mel: torch.Tensor, start: int, rows: int) -> torch.Tensor:
+    "Encoder features (rows, n_layers+1, d) of the window of `mel` starting at feature row `start`, zero-padded to 30 s."
+    c = mel[:, 2 * start:2 * start + WINDOW_FRAMES]
+    return encoder(F.pad(c, (0, WINDOW_FRAMES - c.shape[1]))[None]).cpu()[0][:rows]
 
 @torch.no_grad()
 def whisper_features(wave: np.ndarray | torch.Tensor, encoder: AudioEncoder, batch_size: int = 4,
-                     progress: bool | None = None) -> torch.Tensor:
-    "Whisper features (L, n_layers+1, d) at 50 Hz of a 16 kHz waveform, on the CPU in the encoder's dtype."
+                     progress: bool | None = None, context: str = "official", hop: float = 20.0,
+                     blend: float = 5.0) -> torch.Tensor:
+    """Whisper features (L, n_layers+1, d) at 50 Hz of a 16 kHz waveform, on the CPU in the encoder's dtype; windows as
+    in `feature_windows(L, context, hop, blend)`."""
     mel = whisper_log_mel(wave, encoder.dims.n_mels)
-    seeks = list(range(0, mel.shape[1], WINDOW_FRAMES))
-    if progress is None: progress = len(seeks) > 8
+    n_rows = mel.shape[1] // 2
+    plan = feature_windows(n_rows, context, hop, blend)
+    if progress is None: progress = len(plan) > 8
     from tqdm.auto import tqdm
-    out = []
-    for i in tqdm(range(0, len(seeks), batch_size), desc="Whisper", unit="batch", disable=not progress):
-        chunk = [mel[:, s:s + WINDOW_FRAMES] for s in seeks[i:i + batch_size]]
-        batch = torch.stack([F.pad(c, (0, WINDOW_FRAMES - c.shape[1])) for c in chunk])
-        feats = encoder(batch).cpu()
-        out += [f[: c.shape[1] // 2] for f, c in zip(feats, chunk)]
-    return torch.cat(out)
+    out = None
+    for i in tqdm(range(0, len(plan), batch_size), desc="Whisper", unit="batch", disable=not progress):
+        part = plan[i:i + batch_size]
+        chunk = [mel[:, 2 * s:2 * s + WINDOW_FRAMES] for s, _ in part]
+        feats = encoder(torch.stack([F.pad(c, (0, WINDOW_FRAMES - c.shape[1])) for c in chunk])).cpu()
+        if out is None: out = torch.zeros((n_rows,) + tuple(feats.shape[2:]))
+        for (s, w), f in zip(part, feats):
+            out[s:s + len(w)] += torch.from_numpy(w).float()[:, None, None] * f[:len(w)].float()
+    return out.to(feats.dtype)
 
 def num_feature_rows(n_samples: int) -> int:
     "The number of rows `whisper_features` gives for `n_samples` of 16 kHz audio, without running the encoder."
-    mel = n_samples // HOP                                                   # log-mel frames
-    return sum(min(WINDOW_FRAMES, mel - s) // 2 for s in range(0, mel, WINDOW_FRAMES))
+    return (n_samples // HOP) // 2                                         # two log-mel frames per row, in every window
 
 # %% ../nbs/01_audio.ipynb #64535428
 class WhisperFeatures:
-    """The rows of `whisper_features(wave, encoder)`, computed one 30-second window at a time when indexed (the last
-    `keep` windows are cached): memory that does not grow with the audio. Index with a tensor of row indices."""
-    def __init__(self, wave: np.ndarray | torch.Tensor, encoder: AudioEncoder, keep: int = 2):
+    """The rows of `whisper_features(wave, encoder, context=..., hop=..., blend=...)`, computed one 30-second window at a
+    time when indexed (the last `keep` windows are cached): memory that does not grow with the audio. Index with a tensor
+    of row indices."""
+    def __init__(self, wave: np.ndarray | torch.Tensor, encoder: AudioEncoder, keep: int = 2, context: str = "official",
+                 hop: float = 20.0, blend: float = 5.0):
         self.encoder, self.keep, self._cache = encoder, keep, {}
         self.mel = whisper_log_mel(wave, encoder.dims.n_mels)               # (n_mels, T): small (80 x 100 per second)
-        seeks = range(0, self.mel.shape[1], WINDOW_FRAMES)
-        self.rows = np.array([min(WINDOW_FRAMES, self.mel.shape[1] - s) // 2 for s in seeks], np.int64)
-        self.starts = np.concatenate([[0], np.cumsum(self.rows)])
+        self.n_rows = self.mel.shape[1] // 2
+        self.plan = feature_windows(self.n_rows, context, hop, blend)
+        self.starts = np.array([s for s, _ in self.plan], np.int64)
         self.computed = 0                                                    # windows encoded so far
 
-    def __len__(self) -> int: return int(self.starts[-1])
+    def __len__(self) -> int: return self.n_rows
 
     @torch.no_grad()
     def window(self, k: int) -> torch.Tensor:
         "Rows of the k-th 30-second window, (rows, n_layers+1, d)."
         if k not in self._cache:
-            c = self.mel[:, k * WINDOW_FRAMES:(k + 1) * WINDOW_FRAMES]
-            self._cache[k] = self.encoder(F.pad(c, (0, WINDOW_FRAMES - c.shape[1]))[None]).cpu()[0][: self.rows[k]]
+            s, w = self.plan[k]
+            self._cache[k] = _encode(self.encoder, self.mel, s, len(w))
             self.computed += 1
             while len(self._cache) > self.keep: self._cache.pop(max(self._cache, key=lambda j: abs(j - k)))   # the farthest
         return self._cache[k]
@@ -255,15 +295,21 @@ class WhisperFeatures:
         idx = torch.as_tensor(idx, dtype=torch.int64)
         flat = idx.reshape(-1).numpy()
         if len(flat) and (flat.min() < 0 or flat.max() >= len(self)): raise IndexError(f"Feature rows are 0..{len(self) - 1}.")
-        win = np.searchsorted(self.starts, flat, side="right") - 1
+        last = np.searchsorted(self.starts, flat, side="right") - 1        # the last window starting at or before each row
         out = None
-        for k in np.unique(win):
+        for k in np.unique(np.concatenate([last, last - 1])):              # windows overlap their neighbours at most
+            if k < 0: continue
+            s, w = self.plan[k]
+            sel = np.flatnonzero((flat >= s) & (flat < s + len(w)))
+            sel = sel[w[flat[sel] - s] > 0]
+            if not len(sel): continue
             rows = self.window(int(k))
-            if out is None: out = torch.empty((len(flat),) + tuple(rows.shape[1:]), dtype=rows.dtype)
-            sel = np.flatnonzero(win == k)
-            out[torch.from_numpy(sel)] = rows[torch.from_numpy(flat[sel] - self.starts[k])]
-        if out is None: out = self.window(0)[:0]
-        return out.reshape(tuple(idx.shape) + tuple(out.shape[1:]))
+            if out is None: out = torch.zeros((len(flat),) + tuple(rows.shape[1:]))
+            ws = torch.from_numpy(w[flat[sel] - s]).float()[:, None, None]
+            out[torch.from_numpy(sel)] += ws * rows[torch.from_numpy(flat[sel] - s)].float()
+        dtype = self.encoder.dtype
+        if out is None: return torch.zeros(tuple(idx.shape) + (self.encoder.n_layers + 1, self.encoder.dim), dtype=dtype)
+        return out.to(dtype).reshape(tuple(idx.shape) + tuple(out.shape[1:]))
 
 # %% ../nbs/01_audio.ipynb #6215fde7
 def audio_window_indices(num_frames: int, n_rows: int, fps: float = 25.0, context: tuple[int, int] = (2, 2)) -> np.ndarray:
@@ -328,9 +374,11 @@ class FeatureCache:
         self.folder = Path(folder); self.folder.mkdir(parents=True, exist_ok=True)
         self.hits = self.misses = self.repaired = 0
 
-    def key(self, wave: np.ndarray, encoder: AudioEncoder) -> str:
+    def key(self, wave: np.ndarray, encoder: AudioEncoder, context: str = "official", hop: float = 20.0,
+            blend: float = 5.0) -> str:
         h = hashlib.sha256(np.ascontiguousarray(wave, dtype=np.float32).tobytes())
         h.update(f"{encoder.fingerprint()}|{encoder.dtype}".encode())
+        if context != "official": h.update(f"|{context}|{float(hop)}|{float(blend)}".encode())
         return h.hexdigest()[:32]
 
     def path(self, key: str) -> Path: return self.folder/f"whisper_{key}.safetensors"
@@ -356,8 +404,8 @@ class FeatureCache:
             if os.path.exists(tmp): os.unlink(tmp)
 
     def features(self, wave: np.ndarray, encoder: AudioEncoder, **kwargs) -> torch.Tensor:
-        "Cached `whisper_features(wave, encoder)`."
-        key = self.key(wave, encoder)
+        "Cached `whisper_features(wave, encoder, **kwargs)`."
+        key = self.key(wave, encoder, **{k: kwargs[k] for k in ("context", "hop", "blend") if k in kwargs})
         feats = self.get(key)
         if feats is not None: self.hits += 1; return feats
         self.misses += 1

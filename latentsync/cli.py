@@ -85,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
                    "a warning), left, right, or X,Y (a point in pixels on that face in the first frame where it is seen)")
     s.add_argument("--silence", default="official", choices=["official", "keep"], help="official: a generated mouth in every "
                    "frame; keep: the source's face where the audio has no speech (pauses, music intros), cross-faded at the edges")
+    s.add_argument("--audio-context", default="official", choices=["official", "overlap"], help="official: back-to-back "
+                   "30-second Whisper windows (a seam every 30 s); overlap: a window every 20 s, cross-faded, no seams")
+    s.add_argument("--no-watermark", action="store_true", help="leave out the invisible mark in the generated pixels (on by "
+                   "default so that the video can be recognised as generated, see latentsync detect; the metadata still says so)")
+    s.add_argument("--c2pa-key", default=None, help="PEM private key: sign the output with C2PA Content Credentials (with --c2pa-cert)")
+    s.add_argument("--c2pa-cert", default=None, help="PEM certificate chain (signer first) for --c2pa-key")
     s.add_argument("--crf", type=int, default=18, help="H.264 quality, lower is better (default 18)")
     s.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     e = sub.add_parser("eval", help="score videos: LSE-C / LSE-D, and PSNR / SSIM, FID, FVD against references",
@@ -141,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
                                    "fp32, the official key names. The official inference script and train_unet.py load it.")
     x.add_argument("source", help="run folder, saved model folder, or checkpoints/step_N")
     x.add_argument("--official", required=True, metavar="OUT.pt", help="the file to write")
+    dt = sub.add_parser("detect", help="does a video say it was generated? the invisible mark, the metadata, C2PA",
+                        description="For each VIDEO: whether it carries latentsync's invisible watermark (and how strongly), "
+                                    "the latentsync metadata, and a C2PA manifest with its validation (when c2pa-python is "
+                                    "installed). Exit status 0 when every video was read.")
+    dt.add_argument("videos", nargs="+", metavar="VIDEO", help="video files")
+    dt.add_argument("--max-seconds", type=float, default=None, help="read only the first seconds of each video (default: all)")
     ap = sub.add_parser("app", help="a web page for lip-syncing without code (needs: pip install -e '.[app]')",
                         description="Serve the Gradio app: upload a video and new speech, choose the model and options, get the "
                                     "dubbed video and a report. Binds to 127.0.0.1 (this machine only) unless --host says otherwise; "
@@ -152,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--vae", default=None, help="VAE folder or repo id for --checkpoint")
     ap.add_argument("--config", default="stage2_512", help="U-Net config of a checkpoint file (default stage2_512)")
     ap.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
-    for sp in (c, s, e, pr, t, x, ap): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    for sp in (c, s, e, pr, t, x, dt, ap): sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
     return p
 
@@ -172,13 +184,16 @@ def _sync(a) -> None:
         raise ValueError("sync needs --video, --audio and --out (or --batch LIST.csv); missing: "
                          + ", ".join(f"--{n}" for n in ("video", "audio", "out") if n not in single))
     jobs = read_jobs(a.batch) if a.batch is not None else None
+    if (a.c2pa_key is None) != (a.c2pa_cert is None): raise ValueError("--c2pa-key and --c2pa-cert go together.")
     if a.mask is not None and not Path(a.mask).is_file(): raise FileNotFoundError(f"Mask image not found: {a.mask}")
     from latentsync.unet import UNET_PRESETS
     if a.config is not None and a.checkpoint in UNET_PRESETS:
         raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
     models = load_models(a.checkpoint, a.whisper, a.vae, a.config or "stage2_512", a.device, a.precision)
     options = dict(steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf, deep_cache=3 if a.deep_cache else 0, fps=a.fps,
-                   mask=a.mask, face=_face_choice(a.face), silence=a.silence)
+                   mask=a.mask, face=_face_choice(a.face), silence=a.silence,
+                   audio_context=a.audio_context, watermark=not a.no_watermark,
+                   c2pa=(a.c2pa_key, a.c2pa_cert) if a.c2pa_key else None)
     if jobs is None: print(sync(a.video, a.audio, a.out, models, **options)); return
     jobs = sync_batch(a.batch, models, **options)
     for j in jobs: print(f"{j.status:>12}: {j.out} ({j.seconds:.1f} s) {j.message}")
@@ -246,6 +261,22 @@ def _app(a) -> None:
     from latentsync.app import serve
     serve(a.host, a.port, a.checkpoint, a.whisper, a.vae, a.config, a.device)
 
+def _detect(a) -> None:
+    import importlib.util
+    from latentsync.provenance import detect_watermark, read_tags, read_c2pa
+    if a.max_seconds is not None and a.max_seconds <= 0: raise ValueError(f"--max-seconds must be > 0, got {a.max_seconds}.")
+    for v in a.videos:
+        if not Path(v).is_file(): raise FileNotFoundError(f"Video not found: {v}")
+    for v in a.videos:
+        print(f"{v}:")
+        print(f"{'watermark':>12}: {detect_watermark(v, max_seconds=a.max_seconds, progress=sys.stderr.isatty())}")
+        tags = read_tags(v)
+        said = {k[len('latentsync.'):]: tags[k] for k in ("latentsync.tool", "latentsync.version", "latentsync.model", "latentsync.date") if k in tags}
+        print(f"{'metadata':>12}: " + (", ".join(f"{k} {v_}" for k, v_ in said.items()) if said else "no latentsync metadata"))
+        if importlib.util.find_spec("c2pa") is None: print(f"{'C2PA':>12}: not checked (pip install c2pa-python)"); continue
+        c2 = read_c2pa(v)
+        print(f"{'C2PA':>12}: " + ("no manifest" if c2 is None else f"{c2['state']}" + (f" ({', '.join(c2['failures'])})" if c2["failures"] else "")))
+
 def _export(a) -> None:
     from latentsync.train_runs import export_official
     out = export_official(a.source, a.official)
@@ -266,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "prepare": _prepare(args)
             elif args.command == "train": _train(args)
             elif args.command == "export": _export(args)
+            elif args.command == "detect": _detect(args)
             elif args.command == "app": _app(args)
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)

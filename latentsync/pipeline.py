@@ -12,11 +12,12 @@ import torch
 
 from .core import get_device, get_dtype, make_generator, is_repo_id, hub_path, stop_signals_raise
 from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows,
-                              AudioError, voice_activity, silence_weights)
+                              AudioError, voice_activity, silence_weights, AUDIO_CONTEXTS)
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
                              lower_face_mask, latent_mask, load_mask, check_face_choice, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
+from .provenance import provenance_tags, regenerated_region, embed_watermark, sign_c2pa
 from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrained, denoise
 
 # %% auto #0
@@ -35,6 +36,7 @@ class LipSyncModels:
     resolution: int
     device: torch.device
     dtype: torch.dtype
+    name: str = "unknown"        # what the U-Net was loaded from: written into the outputs' metadata
 
 def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
                 config: str = "stage2_512", device=None, precision: str = "auto") -> LipSyncModels:
@@ -44,6 +46,7 @@ def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | N
     default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run."""
     dev = get_device(device); dtype = get_dtype(dev, precision)
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
+    name = f"{unet} (random weights)" if random_unet else str(unet) if is_repo_id(str(unet)) else Path(unet).name
     if not random_unet and is_repo_id(str(unet)):                        # e.g. ByteDance/LatentSync-1.6
         repo, unet = str(unet), hub_path(str(unet), "latentsync_unet.pt")
         if whisper is None: whisper = hub_path(repo, "whisper/tiny.pt")
@@ -75,7 +78,7 @@ def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | N
     if enc.dim != net.config.cross_attention_dim:
         raise ValueError(f"The Whisper encoder gives {enc.dim}-wide features but the U-Net expects {net.config.cross_attention_dim}.")
     return LipSyncModels(net.to(dev, dtype).eval(), vae_model, enc, make_scheduler(),
-                         net.config.resolution, dev, dtype)
+                         net.config.resolution, dev, dtype, name)
 
 # %% ../nbs/13_pipeline.ipynb #94b96687
 def frame_schedule(n_video: int, n_out: int) -> np.ndarray:
@@ -165,6 +168,7 @@ class SyncResult:
     timings: dict = field(default_factory=dict)
     status: np.ndarray | None = None    # per output frame: face.DETECTED, BRIDGED or PASSTHROUGH (left as it was)
     speaking: np.ndarray | None = None  # per output frame: the weight of the generated face (1; less in silence="keep")
+    watermarked: int = 0                # output frames carrying the invisible mark
     def plot_status(self, ax=None):
         "Each output frame's face status along the time axis: detected, bridged across a gap, or passed through."
         import matplotlib.pyplot as plt
@@ -181,7 +185,8 @@ class SyncResult:
         t = ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items())
         name = self.out.name if self.out is not None else "frames"
         kept = f"; the source's face kept in {int((self.speaking <= 0).sum())} silent frames" if self.speaking is not None and (self.speaking < 1).any() else ""
-        return f"SyncResult({name}: {self.frames} frames at {self.fps:g} fps; faces {self.face_frames}{kept}; {t})"
+        mark = f"; watermark in {self.watermarked}" if self.watermarked else ""
+        return f"SyncResult({name}: {self.frames} frames at {self.fps:g} fps; faces {self.face_frames}{kept}{mark}; {t})"
 
 class _Timer(dict):
     def __call__(self, name):
@@ -207,9 +212,13 @@ class FrameStream:
 
 def _whole(x) -> bool: return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
-def _check_options(steps, guidance, deep_cache, window, max_gap, face=None, silence="official"):
+def _check_options(steps, guidance, deep_cache, window, max_gap, face=None, silence="official", audio_context="official",
+                   watermark=True):
+    if not isinstance(watermark, bool): raise ValueError(f"watermark must be True or False, got {watermark!r}.")
     if silence not in ("official", "keep"):
         raise ValueError(f"silence must be 'official' (every frame generated) or 'keep' (the source's face where nobody speaks), got {silence!r}.")
+    if audio_context not in AUDIO_CONTEXTS:
+        raise ValueError(f"audio_context must be 'official' (back-to-back 30-s Whisper windows) or 'overlap' (no seams), got {audio_context!r}.")
     if not (_whole(steps) and steps >= 1): raise ValueError(f"steps must be a whole number >= 1, got {steps!r}.")
     if not (isinstance(guidance, numbers.Real) and not isinstance(guidance, bool) and math.isfinite(guidance) and guidance >= 0):
         raise ValueError(f"guidance must be a number >= 0 (1 = no classifier-free guidance, official 1.5), got {guidance!r}.")
@@ -222,21 +231,24 @@ def _check_options(steps, guidance, deep_cache, window, max_gap, face=None, sile
 def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipSyncModels | None = None, steps: int = 20,
                 guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
                 mask: str | os.PathLike | np.ndarray | None = None, face=None, window: int = 16, max_gap: int = 12,
-                detector=None, progress: bool = True, silence: str = "official") -> FrameStream:
+                detector=None, progress: bool = True, silence: str = "official", audio_context: str = "official",
+                watermark: bool = True) -> FrameStream:
     """Lip-sync `video` to `audio` and return the output frames as a `FrameStream`, before any encoding (`sync` writes
     them). Inputs and options are checked now; the work runs while the frames are read. `mask`: an image or array (white
     = keep, black = regenerate), default the generated official-equivalent mask; `fps`: "model" (25), "source" or a
     number; `deep_cache=3`: the official app's step caching; `seed=None` draws from torch's global generator; `face`:
     whom to follow when several faces are in view ("largest", "left", "right" or a point (x, y) in the first frame);
     `silence="keep"`: where the audio has no speech (`audio.voice_activity`) the source's face is kept, cross-faded over 3
-    frames at the edges (the official pipeline, `silence="official"`, generates a mouth for every frame)."""
-    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence)
+    frames at the edges (the official pipeline, `silence="official"`, generates a mouth for every frame);
+    `audio_context="overlap"`: Whisper windows every 20 s, cross-faded, so audio over 30 s has no seams (`audio.feature_windows`);
+    `watermark`: the invisible mark in the generated pixels (`provenance.embed_watermark`; `False` for the official frames)."""
+    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence, audio_context, watermark)
     reader, wave = check_inputs(Path(video), Path(audio))
     return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
-                   silence)
+                   dict(silence=silence, audio_context=audio_context, watermark=watermark))
 
 def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
-            silence="official"):
+            extras=None):
     out_fps = output_fps(fps, reader.info.fps)
     if models is None:
         import warnings
@@ -254,19 +266,23 @@ def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, 
         out_map = np.minimum(np.floor(times * MODEL_FPS + 0.5).astype(np.int64), n_out - 1)
     else: out_map = resample_indices(n_out, MODEL_FPS, out_fps)                # model frame shown by each output frame
     gen = _generate(reader, wave, models, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window,
-                    max_gap, detector, progress, silence)
-    return FrameStream(gen, out_fps, reader.size, len(out_map), times)
+                    max_gap, detector, progress, extras or {})
+    stream = FrameStream(gen, out_fps, reader.size, len(out_map), times)
+    stream.model = models.name                                                 # for the output's metadata
+    return stream
 
 @torch.no_grad()
 def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window, max_gap,
-              detector, progress, silence="official"):
+              detector, progress, extras):
+    "The frames, window by window. `extras`: what goes beyond the official pipeline (`silence`, `audio_context`, `watermark`)."
     from tqdm.auto import tqdm
     tm, R = _Timer(), m.resolution
     with tm("audio"):                           # window by window when indexed: memory independent of the length
-        feats = WhisperFeatures(wave, m.whisper)
+        feats = WhisperFeatures(wave, m.whisper, context=extras.get("audio_context", "official"))
         assert num_audio_frames(len(feats), MODEL_FPS) == n_out, "num_feature_rows disagrees with whisper_features"
         n_gen = num_audio_frames(len(feats), MODEL_FPS, official=True)        # the official run's frames (2 more)
-        speaking = silence_weights(voice_activity(wave, n_frames=n_gen)) if silence == "keep" else np.ones(n_gen)
+        speaking = silence_weights(voice_activity(wave, n_frames=n_gen)) if extras.get("silence") == "keep" else np.ones(n_gen)
+        marked = np.zeros(n_gen, bool)
     n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
     with tm("faces"):                                                          # no need to look at what is cut off
         points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c),
@@ -303,6 +319,12 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
             with tm("paste"):                                  # unclamped, as official: the clamp comes after the inverse warp
                 result = restore_frames(frames, paste_surrounding(gen.float(), faces.float(), mask.float()).cpu(), al)
                 result = blend_silence(result, frames, speaking[s:s + n])
+            if extras.get("watermark", False):
+                with tm("watermark"):                          # in the generated pixels only, as much as they are shown
+                    for j in np.flatnonzero(al.has_face & (speaking[s:s + n] > 0)):
+                        region = regenerated_region(result.shape[1:3], al.matrices[j], keep, R) * speaking[s + j]
+                        result[j] = embed_watermark(result[j], region, (s + j) / MODEL_FPS)
+                        marked[s + j] = True
             lo, hi = np.searchsorted(out_map, [s, s + n])                          # output frames made from this window
             bar.update(min(n, n_out - s))
             for k in out_map[lo:hi]: yield result[k - s]
@@ -310,30 +332,48 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
     status = alignment.status[schedule[out_map]]                                # of each output frame
     counts = np.bincount(status, minlength=3)
     return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
-                      "passed through": int(counts[PASSTHROUGH])}, dict(tm), status, speaking[out_map])
+                      "passed through": int(counts[PASSTHROUGH])}, dict(tm), status, speaking[out_map], int(marked[out_map].sum()))
+
+def _c2pa_step(c2pa, out: Path):
+    "Check `c2pa=(key, cert)` now, before any work; return the signing step for the finished file (or None)."
+    if c2pa is None: return None
+    if not (isinstance(c2pa, (tuple, list)) and len(c2pa) == 2):
+        raise ValueError(f"c2pa must be (private key PEM file, certificate chain PEM file), got {c2pa!r}.")
+    key, cert = (Path(p) for p in c2pa)
+    for p, what in ((key, "C2PA private key"), (cert, "C2PA certificate")):
+        if not p.is_file(): raise FileNotFoundError(f"{what} not found: {p}")
+    from latentsync.provenance import _need_c2pa
+    _need_c2pa()
+    return lambda f, tags: sign_c2pa(f, f.with_name(f"signed{f.suffix}"), key, cert, tags, title=out.name)
 
 @torch.no_grad()
 def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathLike, models: LipSyncModels | None = None,
          steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
          mask: str | os.PathLike | np.ndarray | None = None, face=None, crf: int = 18, window: int = 16,
-         max_gap: int = 12, detector=None, progress: bool = True, silence: str = "official") -> SyncResult:
+         max_gap: int = 12, detector=None, progress: bool = True, silence: str = "official",
+         audio_context: str = "official", watermark: bool = True, c2pa: tuple | None = None) -> SyncResult:
     """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio): the frames of `sync_frames` (same options),
     encoded as they come. `deep_cache=3` is the official app's step caching; `fps` is the output rate: "model" (25, as
     official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one);
     `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y)); `silence="keep"` the
-    source's face where nobody speaks. An error, Ctrl-C or a stop
+    source's face where nobody speaks; `audio_context="overlap"` no seams at 30-second borders. Provenance: the file's
+    metadata always says it was generated (`provenance.provenance_tags`), `watermark` adds the invisible mark, and
+    `c2pa=(key.pem, cert.pem)` embeds signed Content Credentials. An error, Ctrl-C or a stop
     signal (SIGTERM, SIGHUP) leaves no temporary file and an existing `out` untouched."""
     video, audio, out = Path(video), Path(audio), Path(out)
-    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence)
+    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence, audio_context, watermark)
+    finish = _c2pa_step(c2pa, out)
     if not (_whole(crf) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
     t0 = time.perf_counter()
     reader, wave = check_inputs(video, audio, out)
     stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
-                     silence)
+                     dict(silence=silence, audio_context=audio_context, watermark=watermark))
+    tags = provenance_tags(stream.model, watermark)
     checks, encode = time.perf_counter() - t0, 0.0
     # SIGTERM / SIGHUP (if the application left them at their default) unwind like an error, so the writer removes its
     # temporary files; then the process ends by that signal, as it would have
-    with stop_signals_raise(only_default=True), VideoWriter(out, fps=stream.fps, audio=audio, crf=crf, inputs=(video, audio), timestamps=stream.timestamps) as writer:
+    with stop_signals_raise(only_default=True), VideoWriter(out, fps=stream.fps, audio=audio, crf=crf, inputs=(video, audio), timestamps=stream.timestamps,
+                                                      metadata=tags, finish=finish and (lambda f: finish(f, tags))) as writer:
         for frame in stream:
             t = time.perf_counter(); writer.write(frame); encode += time.perf_counter() - t
     res = stream.result

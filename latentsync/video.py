@@ -177,11 +177,13 @@ def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
 
 class VideoWriter:
     """Write RGB frames to an H.264 mp4 at `fps` (or at `timestamps`, the start time of each frame in seconds, for a
-    variable-rate output), muxing `audio` (a file) at its own quality; atomic."""
+    variable-rate output), muxing `audio` (a file) at its own quality; atomic. `metadata`: container tags (any key
+    names); `finish(path) -> path`: a last step on the finished temporary file (e.g. signing) before it is moved into place."""
     def __init__(self, path: str | os.PathLike, fps: float = MODEL_FPS, audio: str | os.PathLike | None = None,
                  crf: int = 18, preset: str = "medium", audio_bitrate: str = "256k",
-                 inputs: tuple = (), timestamps: np.ndarray | None = None):
+                 inputs: tuple = (), timestamps: np.ndarray | None = None, metadata: dict | None = None, finish=None):
         self.path, self.fps, self.crf, self.preset = Path(path), float(fps), int(crf), preset
+        self.metadata, self.finish = dict(metadata or {}), finish
         self.timestamps = None if timestamps is None else _check_timestamps(timestamps)
         self.audio = None if audio is None else Path(audio)
         self.audio_bitrate = audio_bitrate
@@ -229,13 +231,26 @@ class VideoWriter:
         if t is None: return n / self.fps
         return float(t[n]) if n < len(t) else float(t[-1] + (t[-1] - t[-2] if len(t) > 1 else 1 / self.fps))
 
+    def _tag_args(self) -> list[str]:
+        "ffmpeg output options: fast start, and the metadata (custom key names need `use_metadata_tags`)."
+        tags = [a for k, v in self.metadata.items() for a in ("-metadata", f"{k}={v}")]
+        return ["-movflags", "+faststart" + ("+use_metadata_tags" if tags else ""), *tags]
+
+    def _tag(self, video: Path) -> Path:
+        "The video with the metadata (a stream copy), when there is no audio to mux."
+        out = self._tmp_dir / f"tagged{self._tmp.suffix}"
+        res = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(video), "-map", "0",
+                              "-c", "copy", *self._tag_args(), str(out)], capture_output=True)
+        if res.returncode != 0: raise RuntimeError(f"ffmpeg failed tagging {self.path}: {res.stderr.decode(errors='replace')[-500:]}")
+        return out
+
     def _mux(self, video: Path) -> Path:
         "The encoded video with the audio, cut to the video's duration (every frame kept: no `-shortest`)."
         out = self._tmp_dir / f"muxed{self._tmp.suffix}"
         copy = self._audio_info["codec"] == "aac"
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(video), "-i", str(self.audio),
                "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *(["-c:a", "copy"] if copy else ["-c:a", "aac", "-b:a", self.audio_bitrate]),
-               "-t", f"{self.duration:.6f}", "-movflags", "+faststart", str(out)]
+               "-t", f"{self.duration:.6f}", *self._tag_args(), str(out)]
         res = subprocess.run(cmd, capture_output=True)
         if res.returncode != 0:
             self._cleanup()
@@ -281,7 +296,9 @@ class VideoWriter:
             if self.timestamps is not None:             # encoded at a constant rate; now each frame gets its own time
                 video = self._tmp_dir / f"retimed{self._tmp.suffix}"
                 retime(self._tmp, video, self.timestamps[:self.frames_written], self.duration, self.fps)
-            os.replace(self._mux(video) if self.audio is not None else video, self.path)
+            done = self._mux(video) if self.audio is not None else (self._tag(video) if self.metadata else video)
+            if self.finish is not None: done = Path(self.finish(done))
+            os.replace(done, self.path)
         finally: self._cleanup()
         return self.path
 
