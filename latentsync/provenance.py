@@ -15,10 +15,10 @@ from .face import crop_size
 from .video import VideoReader
 
 # %% auto #0
-__all__ = ['AI_SOURCE_TYPE', 'WATERMARK_KEY', 'CHIP', 'PERIOD', 'SLOT', 'TILE', 'BEST', 'DECOYS', 'MARK_Z', 'provenance_tags',
-           'read_tags', 'c2pa_manifest', 'sign_c2pa', 'read_c2pa', 'make_test_certificate', 'watermark_pattern',
-           'slot_signs', 'regenerated_region', 'embed_watermark', 'WatermarkReport', 'WatermarkDetector',
-           'detect_watermark']
+__all__ = ['AI_SOURCE_TYPE', 'WATERMARK_KEY', 'CHIP', 'PERIOD', 'SLOT', 'SOFTEN', 'TILE', 'BEST', 'DECOYS', 'MARK_Z',
+           'provenance_tags', 'read_tags', 'c2pa_manifest', 'sign_c2pa', 'read_c2pa', 'make_test_certificate',
+           'watermark_pattern', 'slot_signs', 'regenerated_region', 'embed_watermark', 'WatermarkReport',
+           'WatermarkDetector', 'detect_watermark']
 
 # %% ../nbs/17_provenance.ipynb #86fc310e
 AI_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"   # IPTC: made by a trained model
@@ -143,6 +143,7 @@ WATERMARK_KEY = 0x4C53594E   # "LSYN": the public key of latentsync's mark (anyo
 CHIP = 4                     # pixels per side of one chip of the mark (one ±1 value)
 PERIOD = 128                 # the chip pattern repeats every 128 chips (512 pixels) in x and y
 SLOT = 0.2                   # seconds during which the mark keeps its sign
+SOFTEN = 1.6                 # the chips' edges are blurred (Gaussian, in pixels): hard 4-pixel blocks show on smooth skin
 
 def watermark_pattern(key: int = WATERMARK_KEY) -> np.ndarray:
     "The ±1 chip pattern of `key`, (PERIOD, PERIOD) float32; tiled over the frame."
@@ -166,17 +167,26 @@ def regenerated_region(shape_hw: tuple[int, int], matrix: np.ndarray, keep: np.n
     return cv2.warpAffine(gen, np.asarray(matrix, np.float64), tuple(shape_hw[::-1]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
+def _soft_pattern(key: int, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+    "The pattern over frame rows y0:y1 and columns x0:x1: ±1 per chip, the chips' edges softened (values in [-1, 1])."
+    m = 3 * int(np.ceil(SOFTEN))                                           # margin, so the blur sees the neighbours
+    Y0, X0 = max(y0 - m, 0), max(x0 - m, 0)
+    r0, c0 = Y0 // CHIP, X0 // CHIP
+    chips = np.roll(watermark_pattern(key), (-(r0 % PERIOD), -(c0 % PERIOD)), (0, 1))
+    rows, cols = -(-(y1 + m) // CHIP) - r0, -(-(x1 + m) // CHIP) - c0
+    px = np.repeat(np.repeat(_tiled(chips, rows, cols), CHIP, 0), CHIP, 1)[Y0 - r0 * CHIP:, X0 - c0 * CHIP:]
+    px = cv2.GaussianBlur(px, (0, 0), SOFTEN)
+    return px[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0]
+
 def embed_watermark(frame: np.ndarray, region: np.ndarray, time: float, key: int = WATERMARK_KEY,
-                    strength: float = 3.0) -> np.ndarray:
-    """`frame` (H, W, 3) uint8 with the mark added inside `region` (H, W) in [0, 1]: ±`strength` grey levels, the chip
-    pattern of `key` times the sign of `time`'s slot. Only the region's bounding box is touched."""
+                    strength: float = 4.0) -> np.ndarray:
+    """`frame` (H, W, 3) uint8 with the mark added inside `region` (H, W) in [0, 1]: at most ±`strength` grey levels, the
+    soft chip pattern of `key` times the sign of `time`'s slot. Only the region's bounding box is touched."""
     ys, xs = np.nonzero(region > 0)
     out = frame.copy()
     if not len(ys) or strength == 0: return out
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    c0, c1, r0, r1 = x0 // CHIP, -(-x1 // CHIP), y0 // CHIP, -(-y1 // CHIP)
-    chips = np.roll(watermark_pattern(key), (-(r0 % PERIOD), -(c0 % PERIOD)), (0, 1))
-    px = np.repeat(np.repeat(_tiled(chips, r1 - r0, c1 - c0), CHIP, 0), CHIP, 1)[y0 - r0 * CHIP:y1 - r0 * CHIP, x0 - c0 * CHIP:x1 - c0 * CHIP]
+    px = _soft_pattern(key, y0, y1, x0, x1)
     delta = (strength * float(slot_signs([time], key)[0])) * region[y0:y1, x0:x1] * px
     out[y0:y1, x0:x1] = np.clip(out[y0:y1, x0:x1] + delta[..., None], 0, 255).round().astype(np.uint8)
     return out
@@ -185,7 +195,7 @@ def embed_watermark(frame: np.ndarray, region: np.ndarray, time: float, key: int
 TILE = 16            # chips per side of a detection tile (64 pixels)
 BEST = 8             # the mark's evidence is read from the 8 tiles that show it best (a face covers a handful of tiles)
 DECOYS = 63          # other keys' patterns: the spread of their scores is the yardstick
-MARK_Z = 8.0         # a score this many standard deviations above the decoys' says "marked"
+MARK_Z = 6.0         # a score this many standard deviations above the decoys' says "marked"
 
 def _chip_residual(frame: np.ndarray) -> np.ndarray:
     "Luma of `frame` averaged over chips, minus the 3x3-chip local mean: the fine detail the mark lives in."
