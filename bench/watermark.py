@@ -2,6 +2,7 @@
 frame-rate conversion, how often it is "found" in videos that do not carry it, and what it costs in the face.
 
     python bench/watermark.py [--seconds 4] [--clips 1 2 3]
+    python bench/watermark.py --null          # scores with no mark: 200 patterns on each untouched clip
 
 For each sample clip: `sync_frames` with the tiny random-weight model (steps 1) on the first SECONDS of the clip's own
 speech, once with the mark and once without (same seed, so the two differ only by the mark). The marked frames are
@@ -74,9 +75,28 @@ def main(seconds, clips):
     save("watermark", {"detection": rows, "cost": cost})
 
 
+def null_scores(clips, n=200):
+    "The score of `n` patterns on each untouched clip, each against 63 of the others: what an unmarked video scores."
+    from latentsync.core import sample_data
+    from latentsync.video import VideoReader
+    import latentsync.provenance as P
+    allz = []
+    for c in clips:
+        r = VideoReader(sample_data(f"demo{c}_video.mp4"), fps=None); det = P.WatermarkDetector()
+        for s, ch in r.chunks(16):
+            for i, f in enumerate(ch): det.add(f, (s + i) / r.info.fps)
+        stats = np.array([det._stat(P.watermark_pattern(P.WATERMARK_KEY + 5000 + k)) for k in range(n)])
+        z = [(stats[k] - np.delete(stats, k)[:P.DECOYS].mean()) / np.delete(stats, k)[:P.DECOYS].std() for k in range(n)]
+        allz += z
+        print(f"clip {c}: max {max(z):.2f}, 99th percentile {np.percentile(z, 99):.2f}, mean {np.mean(z):.2f}", flush=True)
+    allz = np.array(allz)
+    print(f"all {len(allz)}: max {allz.max():.2f}; at least 4: {(allz >= 4).sum()}; at least MARK_Z={P.MARK_Z:g}: {(allz >= P.MARK_Z).sum()}")
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=4.0)
     ap.add_argument("--clips", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--null", action="store_true", help="only the scores of unmarked clips")
     a = ap.parse_args()
-    main(a.seconds, a.clips)
+    null_scores(a.clips) if a.null else main(a.seconds, a.clips)

@@ -143,7 +143,7 @@ WATERMARK_KEY = 0x4C53594E   # "LSYN": the public key of latentsync's mark (anyo
 CHIP = 4                     # pixels per side of one chip of the mark (one ±1 value)
 PERIOD = 128                 # the chip pattern repeats every 128 chips (512 pixels) in x and y
 SLOT = 0.2                   # seconds during which the mark keeps its sign
-SOFTEN = 1.6                 # the chips' edges are blurred (Gaussian, in pixels): hard 4-pixel blocks show on smooth skin
+SOFTEN = 1.2                 # the chips' edges are blurred (Gaussian, in pixels): hard 4-pixel blocks show on smooth skin
 
 def watermark_pattern(key: int = WATERMARK_KEY) -> np.ndarray:
     "The ±1 chip pattern of `key`, (PERIOD, PERIOD) float32; tiled over the frame."
