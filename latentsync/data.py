@@ -27,10 +27,12 @@ class PreparedClip:
     usable: int                  # frames with a face (leading run)
 
 class UNetDataset(torch.utils.data.Dataset):
-    "16-frame training windows of aligned clips with reference window, masks, Whisper windows and SyncNet mel."
+    """16-frame training windows of aligned clips with reference window, masks, Whisper windows and SyncNet mel.
+    `aligned=True`: the videos hold aligned faces already (prepared clips, the synthetic world): no face detection."""
     def __init__(self, videos: list, whisper="tiny", resolution: int = 256, num_frames: int = 16, cache: str | os.PathLike | None = None,
-                 seed: int = 0, mask: np.ndarray | None = None, stride: int = 1, max_frames: int | None = None, fps: float = 25.0):
-        self.num_frames, self.resolution, self.seed, self.fps = num_frames, resolution, seed, fps
+                 seed: int = 0, mask: np.ndarray | None = None, stride: int = 1, max_frames: int | None = None, fps: float = 25.0,
+                 aligned: bool = False):
+        self.num_frames, self.resolution, self.seed, self.fps, self.aligned = num_frames, resolution, seed, fps, aligned
         self.mask = torch.from_numpy(lower_face_mask(resolution) if mask is None else mask).float()[None]
         self.encoder = whisper if hasattr(whisper, "dims") else load_audio_encoder(whisper)
         fcache = FeatureCache(Path(cache)/"whisper") if cache else None
@@ -47,7 +49,8 @@ class UNetDataset(torch.utils.data.Dataset):
             raise ValueError("No usable training video. Reasons:\n" + "\n".join(f"  {k}: {v}" for k, v in self.bad.items()))
 
     def _prepare(self, path: Path, fcache, cache, max_frames) -> PreparedClip:
-        faces, alignment = align_video(path, self.resolution, cache=Path(cache)/"aligned" if cache else None, max_frames=max_frames)
+        faces, alignment = align_video(path, self.resolution, cache=Path(cache)/"aligned" if cache else None, max_frames=max_frames,
+                                       aligned=self.aligned)
         missing = np.flatnonzero(~alignment.has_face)
         usable = int(missing[0]) if len(missing) else len(faces)
         wave = load_audio(path)

@@ -17,7 +17,8 @@ __all__ = ['MP_LEFT_BROW', 'MP_RIGHT_BROW', 'MP_NOSE', 'DETECTED', 'BRIDGED', 'P
            'similarity_transform', 'smoothed_transforms', 'Alignment', 'bridge_gaps', 'align_transforms',
            'frame_thumbnail', 'is_cut', 'looks_alike', 'bridgeable', 'warp_affine', 'crop_faces', 'align_faces',
            'lower_face_mask', 'latent_mask', 'load_mask', 'paste_surrounding', 'restore_frame', 'faces_to_crop',
-           'restore_frames', 'footprint_mask', 'psnr', 'align_video']
+           'restore_frames', 'footprint_mask', 'psnr', 'resize_faces', 'identity_alignment', 'aligned_frames',
+           'align_video']
 
 # %% ../nbs/03_face.ipynb #d696bf64
 MP_LEFT_BROW = [70, 63, 105, 66, 107, 46, 53, 52, 65, 55]        # the brow on the image's left
@@ -416,13 +417,31 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float("inf") if mse == 0 else 10 * math.log10(255**2 / mse)
 
 # %% ../nbs/03_face.ipynb #e29fd513
+def resize_faces(frames: np.ndarray, resolution: int) -> np.ndarray:
+    "Frames (n, H, W, 3) that are aligned faces already, at (n, R, R, 3) (area-resized when H, W differ from R)."
+    if frames.shape[1:3] == (resolution, resolution): return np.asarray(frames)
+    return np.stack([cv2.resize(f, (resolution, resolution), interpolation=cv2.INTER_AREA) for f in frames])
+
+def identity_alignment(n: int, resolution: int = 256) -> Alignment:
+    "The `Alignment` of n frames that are aligned faces already: every face present, identity matrices (nothing to warp)."
+    return Alignment(np.tile(np.eye(2, 3), (n, 1, 1)), np.full(n, DETECTED), resolution)
+
+def aligned_frames(reader, resolution: int = 256, max_frames: int | None = None, chunk: int = 32) -> tuple[np.ndarray, Alignment]:
+    """The frames of a video that holds aligned faces already (a prepared clip, the synthetic world), resized to
+    `resolution` if needed, and their `identity_alignment` (no detection)."""
+    n = len(reader) if max_frames is None else min(max_frames, len(reader))
+    return np.concatenate([resize_faces(c, resolution) for _, c in reader.chunks(chunk, stop=n)]), identity_alignment(n, resolution)
+
 def align_video(path: str | Path, resolution: int = 256, detector=None, cache: str | Path | None = None,
-                max_gap: int = 12, chunk: int = 32, max_frames: int | None = None, progress: bool = False) -> tuple[np.ndarray, Alignment]:
-    "Aligned faces (N, R, R, 3) uint8 at 25 fps and their `Alignment` for a video file (its first `max_frames`), optionally cached."
+                max_gap: int = 12, chunk: int = 32, max_frames: int | None = None, progress: bool = False,
+                aligned: bool = False) -> tuple[np.ndarray, Alignment]:
+    """Aligned faces (N, R, R, 3) uint8 at 25 fps and their `Alignment` for a video file (its first `max_frames`), optionally
+    cached. `aligned=True`: the video's frames are aligned faces already (`aligned_frames`: read and resized, nothing detected)."""
     import hashlib
     from latentsync.video import VideoReader
     path = Path(path)
     reader = VideoReader(path)
+    if aligned: return aligned_frames(reader, resolution, max_frames, chunk)
     key = None
     if cache is not None:
         st = path.stat()

@@ -15,6 +15,7 @@ from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_windo
                               AudioError, voice_activity, silence_weights, AUDIO_CONTEXTS)
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
+                             resize_faces, identity_alignment,
                              lower_face_mask, latent_mask, load_mask, check_face_choice, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .provenance import provenance_tags, regenerated_region, embed_watermark, sign_c2pa
@@ -213,8 +214,9 @@ class FrameStream:
 def _whole(x) -> bool: return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 def _check_options(steps, guidance, deep_cache, window, max_gap, face=None, silence="official", audio_context="official",
-                   watermark=True):
-    if not isinstance(watermark, bool): raise ValueError(f"watermark must be True or False, got {watermark!r}.")
+                   watermark=True, aligned=False):
+    for name, v in (("watermark", watermark), ("aligned", aligned)):
+        if not isinstance(v, bool): raise ValueError(f"{name} must be True or False, got {v!r}.")
     if silence not in ("official", "keep"):
         raise ValueError(f"silence must be 'official' (every frame generated) or 'keep' (the source's face where nobody speaks), got {silence!r}.")
     if audio_context not in AUDIO_CONTEXTS:
@@ -232,7 +234,7 @@ def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipS
                 guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
                 mask: str | os.PathLike | np.ndarray | None = None, face=None, window: int = 16, max_gap: int = 12,
                 detector=None, progress: bool = True, silence: str = "official", audio_context: str = "official",
-                watermark: bool = True) -> FrameStream:
+                watermark: bool = True, aligned: bool = False) -> FrameStream:
     """Lip-sync `video` to `audio` and return the output frames as a `FrameStream`, before any encoding (`sync` writes
     them). Inputs and options are checked now; the work runs while the frames are read. `mask`: an image or array (white
     = keep, black = regenerate), default the generated official-equivalent mask; `fps`: "model" (25), "source" or a
@@ -241,11 +243,13 @@ def sync_frames(video: str | os.PathLike, audio: str | os.PathLike, models: LipS
     `silence="keep"`: where the audio has no speech (`audio.voice_activity`) the source's face is kept, cross-faded over 3
     frames at the edges (the official pipeline, `silence="official"`, generates a mouth for every frame);
     `audio_context="overlap"`: Whisper windows every 20 s, cross-faded, so audio over 30 s has no seams (`audio.feature_windows`);
-    `watermark`: the invisible mark in the generated pixels (`provenance.embed_watermark`; `False` for the official frames)."""
-    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence, audio_context, watermark)
+    `watermark`: the invisible mark in the generated pixels (`provenance.embed_watermark`; `False` for the official frames);
+    `aligned=True`: the video's frames are aligned faces already (a prepared clip, the synthetic world of `synthetic`):
+    no detection, no warp, the mask applies to the frames as they are (resized to the model's resolution and back)."""
+    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence, audio_context, watermark, aligned)
     reader, wave = check_inputs(Path(video), Path(audio))
     return _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
-                   dict(silence=silence, audio_context=audio_context, watermark=watermark))
+                   dict(silence=silence, audio_context=audio_context, watermark=watermark, aligned=aligned))
 
 def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
             extras=None):
@@ -271,12 +275,17 @@ def _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, 
     stream.model = models.name                                                 # for the output's metadata
     return stream
 
+def _aligned_result(faces: torch.Tensor, hw: tuple) -> np.ndarray:
+    "Generated aligned faces (n, 3, R, R) in [-1, 1] as frames (n, H, W, 3) uint8 (truncated, as the paste-back does)."
+    out = ((faces.float() / 2 + 0.5).clamp(0, 1) * 255).permute(0, 2, 3, 1).to(torch.uint8).numpy()
+    return out if out.shape[1:3] == tuple(hw) else np.stack([cv2.resize(f, hw[::-1], interpolation=cv2.INTER_CUBIC) for f in out])
+
 @torch.no_grad()
 def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, seed, deep_cache, face, window, max_gap,
               detector, progress, extras):
-    "The frames, window by window. `extras`: what goes beyond the official pipeline (`silence`, `audio_context`, `watermark`)."
+    "The frames, window by window. `extras`: what goes beyond the official pipeline (`silence`, `audio_context`, `watermark`, `aligned`)."
     from tqdm.auto import tqdm
-    tm, R = _Timer(), m.resolution
+    tm, R, aligned = _Timer(), m.resolution, extras.get("aligned", False)
     with tm("audio"):                           # window by window when indexed: memory independent of the length
         feats = WhisperFeatures(wave, m.whisper, context=extras.get("audio_context", "official"))
         assert num_audio_frames(len(feats), MODEL_FPS) == n_out, "num_feature_rows disagrees with whisper_features"
@@ -285,10 +294,12 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
         marked = np.zeros(n_gen, bool)
     n_used = min(len(reader), n_gen)                                           # a video longer than the audio is cut:
     with tm("faces"):                                                          # no need to look at what is cut off
-        points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c),
-                                            detector or MediaPipeFaces(), progress=progress, total=n_used, thumbnails=True,
-                                            face=face)
-        alignment = align_transforms(points, R, max_gap=max_gap, thumbnails=thumbs, boxes=boxes, frame_hw=reader.size[::-1])
+        if aligned: alignment = identity_alignment(n_used, R)
+        else:
+            points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32, stop=n_used) for f in c),
+                                                detector or MediaPipeFaces(), progress=progress, total=n_used, thumbnails=True,
+                                                face=face)
+            alignment = align_transforms(points, R, max_gap=max_gap, thumbnails=thumbs, boxes=boxes, frame_hw=reader.size[::-1])
         if not alignment.has_face.any(): raise NoFaceError(f"No face was found in any frame of {reader.path}.")
     schedule = frame_schedule(len(reader), n_gen)
     scheduler = type(m.scheduler).from_config(m.scheduler.config)            # our own copy: runs may share `models`
@@ -306,7 +317,8 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
                 order = np.unique(idx); frames = reader.get(order)[np.searchsorted(order, idx)]
             al = alignment[idx]
             with tm("align"):
-                faces = torch.from_numpy(align_faces(frames, al)).to(m.device).permute(0, 3, 1, 2).float()
+                crops = resize_faces(frames, R) if aligned else align_faces(frames, al)
+                faces = torch.from_numpy(crops).to(m.device).permute(0, 3, 1, 2).float()
                 faces = ((faces / 255 - 0.5) / 0.5).to(m.dtype)                                    # as official, to the last bit
             with tm("vae"):
                 masked_lat = vae_encode(m.vae, faces * mask, sample=True, generator=g)
@@ -317,12 +329,14 @@ def _generate(reader, wave, m, keep, n_out, out_map, out_fps, steps, guidance, s
                             five(masked_lat), five(ref_lat), a, steps=steps, guidance=guidance, deep_cache=deep_cache)
             with tm("vae"): gen = vae_decode(m.vae, z[0].transpose(0, 1))
             with tm("paste"):                                  # unclamped, as official: the clamp comes after the inverse warp
-                result = restore_frames(frames, paste_surrounding(gen.float(), faces.float(), mask.float()).cpu(), al)
+                pasted = paste_surrounding(gen.float(), faces.float(), mask.float()).cpu()
+                result = _aligned_result(pasted, frames.shape[1:3]) if aligned else restore_frames(frames, pasted, al)
                 result = blend_silence(result, frames, speaking[s:s + n])
             if extras.get("watermark", False):
                 with tm("watermark"):                          # in the generated pixels only, as much as they are shown
                     for j in np.flatnonzero(al.has_face & (speaking[s:s + n] > 0)):
-                        region = regenerated_region(result.shape[1:3], al.matrices[j], keep, R) * speaking[s + j]
+                        region = (cv2.resize(1 - keep, result.shape[2:0:-1]) if aligned else
+                                  regenerated_region(result.shape[1:3], al.matrices[j], keep, R)) * speaking[s + j]
                         result[j] = embed_watermark(result[j], region, (s + j) / MODEL_FPS)
                         marked[s + j] = True
             lo, hi = np.searchsorted(out_map, [s, s + n])                          # output frames made from this window
@@ -351,23 +365,24 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
          steps: int = 20, guidance: float = 1.5, seed: int | None = 1247, deep_cache: int = 0, fps: float | str = "model",
          mask: str | os.PathLike | np.ndarray | None = None, face=None, crf: int = 18, window: int = 16,
          max_gap: int = 12, detector=None, progress: bool = True, silence: str = "official",
-         audio_context: str = "official", watermark: bool = True, c2pa: tuple | None = None) -> SyncResult:
+         audio_context: str = "official", watermark: bool = True, c2pa: tuple | None = None, aligned: bool = False) -> SyncResult:
     """Lip-sync `video` to `audio` and write `out` (H.264 + the new audio): the frames of `sync_frames` (same options),
     encoded as they come. `deep_cache=3` is the official app's step caching; `fps` is the output rate: "model" (25, as
     official), "source" (the input video's) or a number; `mask` an image or array (default: the generated official one);
     `face` whom to follow among several faces ("largest", "left", "right" or a point (x, y)); `silence="keep"` the
-    source's face where nobody speaks; `audio_context="overlap"` no seams at 30-second borders. Provenance: the file's
+    source's face where nobody speaks; `audio_context="overlap"` no seams at 30-second borders; `aligned=True` a video of
+    aligned faces (no detection). Provenance: the file's
     metadata always says it was generated (`provenance.provenance_tags`), `watermark` adds the invisible mark, and
     `c2pa=(key.pem, cert.pem)` embeds signed Content Credentials. An error, Ctrl-C or a stop
     signal (SIGTERM, SIGHUP) leaves no temporary file and an existing `out` untouched."""
     video, audio, out = Path(video), Path(audio), Path(out)
-    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence, audio_context, watermark)
+    _check_options(steps, guidance, deep_cache, window, max_gap, face, silence, audio_context, watermark, aligned)
     finish = _c2pa_step(c2pa, out)
     if not (_whole(crf) and 0 <= crf <= 51): raise ValueError(f"crf must be a whole number in 0..51 (lower is better quality), got {crf!r}.")
     t0 = time.perf_counter()
     reader, wave = check_inputs(video, audio, out)
     stream = _stream(reader, wave, models, steps, guidance, seed, deep_cache, fps, mask, face, window, max_gap, detector, progress,
-                     dict(silence=silence, audio_context=audio_context, watermark=watermark))
+                     dict(silence=silence, audio_context=audio_context, watermark=watermark, aligned=aligned))
     tags = provenance_tags(stream.model, watermark)
     checks, encode = time.perf_counter() - t0, 0.0
     # SIGTERM / SIGHUP (if the application left them at their default) unwind like an error, so the writer removes its

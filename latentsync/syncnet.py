@@ -226,10 +226,11 @@ class Clip:
     def __len__(self): return len(self.faces)
 
 def load_clip(video: str | os.PathLike, image_size: int = 256, audio: str | os.PathLike | None = None,
-              cache: str | os.PathLike | None = None, max_frames: int | None = None) -> Clip:
-    "Align a video's faces (resized to `image_size`) and compute the SyncNet mel of its audio (or of `audio`)."
+              cache: str | os.PathLike | None = None, max_frames: int | None = None, aligned: bool = False) -> Clip:
+    """Align a video's faces (resized to `image_size`) and compute the SyncNet mel of its audio (or of `audio`).
+    `aligned=True`: the video holds aligned faces already (read as they are)."""
     import cv2
-    faces, alignment = align_video(video, 256, cache=cache, max_frames=max_frames)
+    faces, alignment = align_video(video, 256, cache=cache, max_frames=max_frames, aligned=aligned)
     if image_size != 256: faces = np.stack([cv2.resize(f, (image_size, image_size), interpolation=cv2.INTER_AREA) for f in faces])
     return Clip(faces, syncnet_mel(load_audio(audio or video)), Path(video).stem)
 

@@ -34,6 +34,7 @@ class DataConfig:
     stride: int = 1                          # U-Net: a training window starts at every stride-th frame
     mask: str | None = None                  # the official mask.png (None: its generated equivalent)
     max_val: int | None = None               # SyncNet: at most this many held-out pairs (official num_val_samples)
+    aligned: bool = False                    # the clips hold aligned faces already (e.g. the synthetic world): no detection
 
 @dataclass
 class ModelConfig:
@@ -339,9 +340,9 @@ RUN_PRESETS = Presets("training run",
 )
 
 # The keys each stage uses (the others are left out of its YAML).
-USED = {"syncnet": {"data": ("train", "val", "cache", "max_frames", "max_val"), "model": ("syncnet", "init")},
-        "stage1": {"data": ("train", "val", "cache", "max_frames", "stride", "mask"), "model": ("unet", "init", "vae", "whisper", "syncnet")},
-        "stage2": {"data": ("train", "val", "cache", "max_frames", "stride", "mask"), "model": tuple(f.name for f in fields(ModelConfig))}}
+USED = {"syncnet": {"data": ("train", "val", "cache", "max_frames", "max_val", "aligned"), "model": ("syncnet", "init")},
+        "stage1": {"data": ("train", "val", "cache", "max_frames", "stride", "mask", "aligned"), "model": ("unet", "init", "vae", "whisper", "syncnet")},
+        "stage2": {"data": ("train", "val", "cache", "max_frames", "stride", "mask", "aligned"), "model": tuple(f.name for f in fields(ModelConfig))}}
 
 def _field_comments(cls) -> dict:
     "The `# comment` after each field in a dataclass's source (continuation lines joined)."
@@ -417,7 +418,7 @@ def _load_sync_clips(paths, cfg: RunConfig, size: int, skipped: dict) -> list:
     clips = []
     for p in paths:
         try: clips.append(load_clip(p, image_size=size, cache=Path(cfg.data.cache)/"aligned" if cfg.data.cache else None,
-                                    max_frames=cfg.data.max_frames))
+                                    max_frames=cfg.data.max_frames, aligned=cfg.data.aligned))
         except Exception as e: skipped[str(p)] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     return clips
 
@@ -449,7 +450,7 @@ def build_data(cfg: RunConfig, whisper=None) -> RunData:
     mask = load_mask(cfg.data.mask, cfg.train.resolution) if cfg.data.mask else None
     enc = whisper if whisper is not None else load_audio_encoder(cfg.model.whisper)
     kw = dict(whisper=enc, resolution=cfg.train.resolution, num_frames=cfg.train.num_frames, cache=cfg.data.cache,
-              seed=cfg.train.seed, mask=mask, max_frames=cfg.data.max_frames)
+              seed=cfg.train.seed, mask=mask, max_frames=cfg.data.max_frames, aligned=cfg.data.aligned)
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")                                 # the skipped clips are reported at the end
