@@ -216,7 +216,7 @@ def pearson(a, b) -> float:
     a, b = np.asarray(a, np.float64).ravel(), np.asarray(b, np.float64).ravel()
     return float(np.corrcoef(a, b)[0, 1]) if a.std() > 1e-9 and b.std() > 1e-9 else 0.0
 
-# %% ../nbs/18_synthetic.ipynb #6521c200
+# %% ../nbs/18_synthetic.ipynb #2dbe1c2b
 WORLD_VAE = dict(block_out_channels=(16, 32, 64, 64), layers_per_block=1, norm_num_groups=16)
 
 def world_frames(world: str | Path, split: str = "train", max_clips: int | None = None) -> np.ndarray:
@@ -236,7 +236,7 @@ def calibrate_latents(vae, frames: torch.Tensor, target: float = 1.0) -> float:
     vae.post_quant_conv.weight /= c
     return c
 
-def fit_vae(world: str | Path, out: str | Path, steps: int = 2000, batch_size: int = 32, lr: float = 1e-3, kl: float = 1e-6,
+def fit_vae(world: str | Path, out: str | Path, steps: int = 800, batch_size: int = 32, lr: float = 1e-3, kl: float = 1e-6,
             seed: int = 0, progress: bool = True) -> dict:
     """Fit a `WORLD_VAE` to the world's training frames, calibrate its latents, save it (diffusers format) to `out` and
     report the held-out reconstruction PSNR (whole face and mouth box), the rescale factor and the loss per step."""
@@ -267,7 +267,7 @@ def fit_vae(world: str | Path, out: str | Path, steps: int = 2000, batch_size: i
     return {"psnr": psnr(rec, held), "mouth_psnr": psnr(rec[box], held[box]), "latent_rescale": scale, "loss": hist, "out": str(out),
             "examples": ((torch.cat([held[:6], rec[:6]], 2) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()}
 
-# %% ../nbs/18_synthetic.ipynb #ab56ed95
+# %% ../nbs/18_synthetic.ipynb #8b543ea1
 SYNCNET_5 = {"audio_encoder": {"in_channels": 1, "block_out_channels": [32, 32, 32, 64, 64, 128, 512],
                                "downsample_factors": [[2, 1], 2, 2, 1, 2, 2, [2, 1]], "attn_blocks": [0, 0, 0, 1, 0, 0, 0]},
              "visual_encoder": {"in_channels": 15, "block_out_channels": [32, 32, 32, 64, 128, 512],
@@ -277,13 +277,13 @@ SYNCNET_5 = {"audio_encoder": {"in_channels": 1, "block_out_channels": [32, 32, 
 @dataclass
 class WorldBudget:
     "Steps and batch sizes of one run of every stage in the world, and the size of the evaluation."
-    vae_steps: int = 2000
-    syncnet_steps: int = 1500
+    vae_steps: int = 800
+    syncnet_steps: int = 1000
     syncnet_batch: int = 32
-    stage1_steps: int = 1500
-    stage2_steps: int = 300
+    stage1_steps: int = 1200
+    stage2_steps: int = 100
     batch_size: int = 4
-    eval_jobs: int = 6
+    eval_jobs: int = 4
     eval_steps: int = 10
     max_val: int = 512         # held-out SyncNet pairs scored at each validation
 
@@ -294,7 +294,7 @@ def world_config(stage: str, world: str | Path, vae: str | Path, seed: int = 0, 
     data = {"train": [str(Path(world)/"manifest.csv")], "aligned": True, "cache": str(Path(world)/"cache"), "max_val": budget.max_val}
     if stage == "syncnet":
         return {"stage": "syncnet", "data": data, "model": {"syncnet": syncnet_model},
-                "train": {"steps": budget.syncnet_steps, "batch_size": budget.syncnet_batch, "lr": 3e-4,
+                "train": {"steps": budget.syncnet_steps, "batch_size": budget.syncnet_batch, "lr": 3e-5,
                           "val_every": max(budget.syncnet_steps // 10, 1), "save_every": budget.syncnet_steps, "seed": seed, "log_with": "none"}}
     steps = budget.stage1_steps if stage == "stage1" else budget.stage2_steps
     train = {"steps": steps, "batch_size": budget.batch_size, "resolution": FACE_SIZE, "lr": 1e-3 if stage == "stage1" else 2e-4,
