@@ -216,7 +216,7 @@ def pearson(a, b) -> float:
     a, b = np.asarray(a, np.float64).ravel(), np.asarray(b, np.float64).ravel()
     return float(np.corrcoef(a, b)[0, 1]) if a.std() > 1e-9 and b.std() > 1e-9 else 0.0
 
-# %% ../nbs/18_synthetic.ipynb #2dbe1c2b
+# %% ../nbs/18_synthetic.ipynb #481d85d3
 WORLD_VAE = dict(block_out_channels=(16, 32, 64, 64), layers_per_block=1, norm_num_groups=16)
 
 def world_frames(world: str | Path, split: str = "train", max_clips: int | None = None) -> np.ndarray:
@@ -263,7 +263,7 @@ def fit_vae(world: str | Path, out: str | Path, steps: int = 800, batch_size: in
         rec = torch.cat([vae.decode(vae.encode(held[i:i + 64]).latent_dist.mode()).sample for i in range(0, len(held), 64)]).clamp(-1, 1)
     S = held.shape[-1]
     box = (slice(None), slice(None), slice(int((MOUTH_Y - 0.12) * S), int((MOUTH_Y + 0.12) * S)), slice(S // 4, 3 * S // 4))
-    psnr = lambda a, b: float(10 * np.log10(4 / ((a - b) ** 2).mean()))
+    psnr = lambda a, b: 10 * float(np.log10(4 / float(((a - b) ** 2).mean())))
     return {"psnr": psnr(rec, held), "mouth_psnr": psnr(rec[box], held[box]), "latent_rescale": scale, "loss": hist, "out": str(out),
             "examples": ((torch.cat([held[:6], rec[:6]], 2) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()}
 
