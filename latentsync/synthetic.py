@@ -14,10 +14,10 @@ from .core import sample_data
 from .video import MODEL_FPS
 
 # %% auto #0
-__all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'SYNCNET_5', 'Identity', 'random_identity',
-           'mouth_shape', 'render_face', 'mouth_track', 'smooth_walk', 'render_clip', 'speech_segments', 'make_world',
-           'load_truth', 'read_opening', 'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'WorldBudget',
-           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world']
+__all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'Identity', 'random_identity', 'mouth_shape',
+           'render_face', 'mouth_track', 'smooth_walk', 'render_clip', 'speech_segments', 'make_world', 'load_truth',
+           'read_opening', 'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'WorldBudget', 'world_config',
+           'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world']
 
 # %% ../nbs/18_synthetic.ipynb #1a25d882
 FACE_SIZE = 64               # the synthetic faces are aligned crops of this size
@@ -267,13 +267,7 @@ def fit_vae(world: str | Path, out: str | Path, steps: int = 800, batch_size: in
     return {"psnr": psnr(rec, held), "mouth_psnr": psnr(rec[box], held[box]), "latent_rescale": scale, "loss": hist, "out": str(out),
             "examples": ((torch.cat([held[:6], rec[:6]], 2) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()}
 
-# %% ../nbs/18_synthetic.ipynb #8b543ea1
-SYNCNET_5 = {"audio_encoder": {"in_channels": 1, "block_out_channels": [32, 32, 32, 64, 64, 128, 512],
-                               "downsample_factors": [[2, 1], 2, 2, 1, 2, 2, [2, 1]], "attn_blocks": [0, 0, 0, 1, 0, 0, 0]},
-             "visual_encoder": {"in_channels": 15, "block_out_channels": [32, 32, 32, 64, 128, 512],
-                                "downsample_factors": [[1, 2], 2, 2, 2, 2, 2], "attn_blocks": [0, 0, 0, 1, 0, 0]},
-             "num_frames": 5, "image_size": 64}            # the tiny SyncNet with 5 frames (its audio tower ends on 16 mel frames)
-
+# %% ../nbs/18_synthetic.ipynb #360427f3
 @dataclass
 class WorldBudget:
     "Steps and batch sizes of one run of every stage in the world, and the size of the evaluation."
@@ -359,7 +353,7 @@ def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = 1.5,
     out.update(frames=first, read={c: read[c][0] for c in conds}, truth=truth[0])
     return out
 
-# %% ../nbs/18_synthetic.ipynb #28926055
+# %% ../nbs/18_synthetic.ipynb #80fe7fb2
 def run_name(stage: str, seed: int, syncnet_frames: int = 16, sync_loss: bool = True, trepa: bool = True, mixed_noise: bool = True) -> str:
     "The folder name of a run in the world: what it depends on, and nothing else (runs are shared between variants)."
     if stage == "syncnet": return f"syncnet{syncnet_frames}_seed{seed}"
@@ -379,7 +373,7 @@ def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 
     runs = {s: root/run_name(s, seed, syncnet_frames, sync_loss, trepa, mixed_noise) for s in ("syncnet", "stage1", "stage2")}
     res = {"seed": seed, "syncnet_frames": syncnet_frames, "sync_loss": sync_loss, "trepa": trepa, "mixed_noise": mixed_noise,
            "runs": {k: str(v) for k, v in runs.items()}}
-    cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else SYNCNET_5, sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise)
+    cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else "tiny_5", sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise)
     if "syncnet" in stages:
         res["syncnet"] = train("syncnet", world_config("syncnet", world, vae, seed, budget, **cfg), runs["syncnet"], progress=progress)["final"]
     if "stage1" in stages:
