@@ -1,32 +1,33 @@
 """Training in the synthetic world (nbs/18_synthetic.ipynb), at full size, on the CPU: what the notebook's slow cells show.
 
-    python bench/synthetic.py main [--root runs/world] [--seed 0]          # world, VAE, SyncNet, stage 1, stage 2, judged
+    python bench/synthetic.py main [--root runs/world] [--seed 0]          # world, VAE, Whisper, SyncNet, stage 1, stage 2, judged
     python bench/synthetic.py ablations [--root runs/world] [--seeds 0 1 2]  # the paper's ablations in miniature
 
-Everything lands under --root (default `runs/world`, ignored by git): `world/` (clips, truth, manifest), `vae/`, one
+Everything lands under --root (default `runs/world`, ignored by git): `world/` (clips, truth, manifest), `vae/`, `whisper/`, one
 folder per training run (reused when finished, resumed when not) and `judged.json` beside each judged U-Net. Each run's
 figures are printed as a table and written to bench/results/synthetic_<what>.json. The notebook's slow cells read the
 same folders (set LATENTSYNC_WORLD to --root), so running them after this only draws the figures.
 """
-import argparse, json, os, sys, time, warnings
+import argparse, json, time, warnings
 from dataclasses import asdict, replace
 from pathlib import Path
 
-import numpy as np
-import torch
-
-from latentsync.synthetic import make_world, fit_vae, run_world, WorldBudget
+from latentsync.synthetic import make_world, fit_vae, fit_whisper, run_world, WorldBudget
 
 
-def prepare(root: Path, budget: WorldBudget) -> tuple[Path, Path]:
-    world, vae = root/"world", root/"vae"
+def prepare(root: Path, budget: WorldBudget) -> tuple[Path, Path, Path]:
+    world, vae, whisper = root/"world", root/"vae", root/"whisper"
     if not (world/"manifest.csv").exists():
         t0 = time.time(); make_world(world); print(f"world: {time.time() - t0:.0f} s", flush=True)
     if not (vae/"config.json").exists():
         t0 = time.time(); fit = fit_vae(world, vae, steps=budget.vae_steps)
         (root/"vae_fit.json").write_text(json.dumps({k: fit[k] for k in ("psnr", "mouth_psnr", "latent_rescale", "loss")}))
         print(f"VAE: held-out PSNR {fit['psnr']:.2f} dB, mouth {fit['mouth_psnr']:.2f} dB ({time.time() - t0:.0f} s)", flush=True)
-    return world, vae
+    if not (whisper/"config.json").exists():
+        t0 = time.time(); fit = fit_whisper(world, whisper, steps=budget.whisper_steps)
+        (root/"whisper_fit.json").write_text(json.dumps({k: fit[k] for k in ("unexplained_before", "unexplained", "loss")}))
+        print(f"Whisper: held-out spectrum unexplained {fit['unexplained_before']:.3f} -> {fit['unexplained']:.3f} ({time.time() - t0:.0f} s)", flush=True)
+    return world, vae, whisper
 
 
 def figures(res: dict) -> dict:
@@ -56,10 +57,10 @@ if __name__ == "__main__":
     warnings.simplefilter("ignore")
     budget = replace(WorldBudget(), **json.loads(a.budget))
     print("budget:", asdict(budget), flush=True)
-    world, vae = prepare(a.root, budget)
+    world, vae, whisper = prepare(a.root, budget)
     t0 = time.time()
     if a.what == "main":
-        res = run_world(world, a.root, vae, a.seed, budget)
+        res = run_world(world, a.root, vae, a.seed, budget, whisper=whisper)
         save([{**figures(res), "seconds": round(time.time() - t0)}], "main")
     else:
         variants = [dict(), dict(sync_loss=False), dict(trepa=False), dict(mixed_noise=False), dict(syncnet_frames=5)]
@@ -68,5 +69,5 @@ if __name__ == "__main__":
             for v in variants:
                 t1 = time.time()
                 stages = ("syncnet",) if v.get("syncnet_frames") == 5 else ("syncnet", "stage1", "stage2")
-                res = run_world(world, a.root, vae, seed, budget, stages=stages, **v)
+                res = run_world(world, a.root, vae, seed, budget, stages=stages, whisper=whisper, **v)
                 rows.append({**figures(res), "seconds": round(time.time() - t1)}); save(rows, "ablations")

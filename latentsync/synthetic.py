@@ -8,16 +8,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from .audio import load_audio
 from .core import sample_data
 from .video import MODEL_FPS
 
 # %% auto #0
-__all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'Identity', 'random_identity', 'mouth_shape',
-           'render_face', 'mouth_track', 'smooth_walk', 'render_clip', 'speech_segments', 'make_world', 'load_truth',
-           'read_opening', 'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'WorldBudget', 'world_config',
-           'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world']
+__all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'Identity',
+           'random_identity', 'mouth_shape', 'render_face', 'mouth_track', 'smooth_walk', 'render_clip',
+           'speech_segments', 'make_world', 'load_truth', 'read_opening', 'pearson', 'world_frames',
+           'calibrate_latents', 'fit_vae', 'spectrum_rows', 'whisper_embedding', 'fit_whisper', 'WorldBudget',
+           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'mouth_box', 'audio_reliance']
 
 # %% ../nbs/18_synthetic.ipynb #1a25d882
 FACE_SIZE = 64               # the synthetic faces are aligned crops of this size
@@ -267,24 +269,79 @@ def fit_vae(world: str | Path, out: str | Path, steps: int = 800, batch_size: in
     return {"psnr": psnr(rec, held), "mouth_psnr": psnr(rec[box], held[box]), "latent_rescale": scale, "loss": hist, "out": str(out),
             "examples": ((torch.cat([held[:6], rec[:6]], 2) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()}
 
+# %% ../nbs/18_synthetic.ipynb #68ca1718
+WHISPER_BANDS = 10           # the world Whisper's embedding holds each feature row's spectrum in this many bands
+
+def spectrum_rows(mel: torch.Tensor, bands: int = WHISPER_BANDS) -> torch.Tensor:
+    "The log-mel (n_mels, T) of each 20-ms Whisper feature row (two mel frames), pooled into `bands` bands: (T // 2, bands)."
+    m, n = mel.shape[0], mel.shape[1] // 2
+    return mel[:, :2 * n].reshape(m, n, 2).mean(-1).reshape(bands, m // bands, n).mean(1).T
+
+def whisper_embedding(encoder, mel: torch.Tensor) -> torch.Tensor:
+    "The embedding output (B, T // 2, d) of an `AudioEncoder` for log-mel windows (B, n_mels, T): its first feature layer."
+    e = encoder.encoder
+    x = F.gelu(e.conv2(F.gelu(e.conv1(mel)))).permute(0, 2, 1)
+    return x + e.embed_positions.weight[: x.shape[1]]
+
+def fit_whisper(world: str | Path, out: str | Path, steps: int = 300, batch_size: int = 32, lr: float = 1e-3,
+                scale: float = 3.0, seed: int = 0, progress: bool = True) -> dict:
+    """Fit the convolutional front end of a Whisper-tiny encoder (the preset's random weights to start, as training draws
+    them) so that its embedding output holds `spectrum_rows` of each clip, standardised, along `WHISPER_BANDS` fixed
+    orthonormal directions times `scale`; save the encoder (Hugging Face format) to `out`. Reports the held-out
+    fraction of the spectrum it does not explain (`unexplained`, 0 is perfect) before and after, and the loss per step."""
+    from tqdm.auto import tqdm
+    from latentsync.audio import load_audio_encoder, whisper_log_mel, _hf_config
+    from latentsync.train_runs import clip_paths
+    from safetensors.torch import save_file
+    mels = lambda split: [whisper_log_mel(load_audio(c)) for c in clip_paths([Path(world)/"manifest.csv"], split)]
+    train, held = mels("train"), mels("val")
+    n = min(m.shape[1] for m in train + held) // 2 * 2
+    rows = torch.stack([spectrum_rows(m[:, :n]) for m in train])
+    mu, sd = rows.mean((0, 1)), rows.std((0, 1))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(1); enc = load_audio_encoder("whisper-tiny", device="cpu")
+    dirs = torch.linalg.qr(torch.randn(enc.dim, WHISPER_BANDS, generator=torch.Generator().manual_seed(seed)))[0].T
+    params = [p for m in (enc.encoder.conv1, enc.encoder.conv2) for p in m.parameters()]
+    for p in params: p.requires_grad_(True)
+    opt = torch.optim.AdamW(params, lr=lr)
+    def loss(ms):
+        x = torch.stack([m[:, :n] for m in ms])
+        y = (torch.stack([spectrum_rows(m) for m in x]) - mu) / sd
+        return F.mse_loss(whisper_embedding(enc, x) @ dirs.T, scale * y) / scale ** 2
+    with torch.no_grad(): before = float(loss(held))
+    g, hist = torch.Generator().manual_seed(seed), []
+    for _ in tqdm(range(steps), desc="Whisper", disable=not progress):
+        l = loss([train[i] for i in torch.randint(0, len(train), (batch_size,), generator=g).tolist()])
+        opt.zero_grad(); l.backward(); opt.step(); hist.append(l.item())
+    for p in params: p.requires_grad_(False)
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    _hf_config(enc.dims).to_json_file(out/"config.json")
+    save_file({f"encoder.{k}": v.contiguous() for k, v in enc.encoder.state_dict().items()}, str(out/"model.safetensors"))
+    with torch.no_grad(): after = float(loss(held))
+    return {"unexplained_before": before, "unexplained": after, "loss": hist, "out": str(out)}
+
 # %% ../nbs/18_synthetic.ipynb #360427f3
 @dataclass
 class WorldBudget:
     "Steps and batch sizes of one run of every stage in the world, and the size of the evaluation."
     vae_steps: int = 800
+    whisper_steps: int = 300
     syncnet_steps: int = 1000
     syncnet_batch: int = 32
-    stage1_steps: int = 1200
-    stage2_steps: int = 100
+    stage1_steps: int = 1500
+    stage2_steps: int = 300
     batch_size: int = 4
     eval_jobs: int = 4
     eval_steps: int = 10
     max_val: int = 512         # held-out SyncNet pairs scored at each validation
 
+WORLD_UNET = {"stage1": {"block_out_channels": [32, 64, 64, 64], "use_motion_module": False}, "stage2": "tiny"}
+
 def world_config(stage: str, world: str | Path, vae: str | Path, seed: int = 0, budget: WorldBudget = WorldBudget(), init=None,
                  syncnet=None, syncnet_model: str | dict = "tiny", sync_loss: bool = True, trepa: bool = True,
-                 mixed_noise: bool = True) -> dict:
-    "The config (a dict, as a YAML file gives) of one `stage` trained in the world."
+                 mixed_noise: bool = True, whisper: str | Path = "whisper-tiny") -> dict:
+    """The config (a dict, as a YAML file gives) of one `stage` trained in the world. Stage 1's U-Net has no motion
+    modules (as the official stage1.yaml); stage 2 adds them (`tiny`, their outputs start at zero)."""
     data = {"train": [str(Path(world)/"manifest.csv")], "aligned": True, "cache": str(Path(world)/"cache"), "max_val": budget.max_val}
     if stage == "syncnet":
         return {"stage": "syncnet", "data": data, "model": {"syncnet": syncnet_model},
@@ -294,7 +351,7 @@ def world_config(stage: str, world: str | Path, vae: str | Path, seed: int = 0, 
     train = {"steps": steps, "batch_size": budget.batch_size, "resolution": FACE_SIZE, "lr": 1e-3 if stage == "stage1" else 2e-4,
              "mixed_precision": "no", "gradient_checkpointing": False, "mixed_noise_alpha": 1.0 if mixed_noise else 0.0,
              "seed": seed, "save_every": steps, "val_every": steps, "val_steps": budget.eval_steps, "log_with": "none"}
-    model = {"unet": "tiny", "vae": str(vae), "whisper": "whisper-tiny", "init": None if init is None else str(init)}
+    model = {"unet": WORLD_UNET[stage], "vae": str(vae), "whisper": str(whisper), "init": None if init is None else str(init)}
     if stage == "stage2":
         model.update(syncnet=str(syncnet), lpips="random", trepa="tiny" if trepa else "off")
         train.update(pixel_losses=True, trainable=["motion_modules.", "attentions."],
@@ -363,7 +420,7 @@ def run_name(stage: str, seed: int, syncnet_frames: int = 16, sync_loss: bool = 
 
 def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 0, budget: WorldBudget = WorldBudget(),
               syncnet_frames: int = 16, sync_loss: bool = True, trepa: bool = True, mixed_noise: bool = True,
-              stages: tuple = ("syncnet", "stage1", "stage2"), progress: bool = True) -> dict:
+              stages: tuple = ("syncnet", "stage1", "stage2"), whisper: str | Path = "whisper-tiny", progress: bool = True) -> dict:
     """Train `stages` in the world with `latentsync.train_runs.train` (a finished run in `root` is reused, an unfinished
     one resumed), then judge stage 1 and stage 2 with `mouth_sync` on held-out dubbing jobs, scored by the trained SyncNet.
     Returns the SyncNet's held-out accuracy and loss, each stage's figures, and the run folders."""
@@ -373,7 +430,8 @@ def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 
     runs = {s: root/run_name(s, seed, syncnet_frames, sync_loss, trepa, mixed_noise) for s in ("syncnet", "stage1", "stage2")}
     res = {"seed": seed, "syncnet_frames": syncnet_frames, "sync_loss": sync_loss, "trepa": trepa, "mixed_noise": mixed_noise,
            "runs": {k: str(v) for k, v in runs.items()}}
-    cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else "tiny_5", sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise)
+    cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else "tiny_5", sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise,
+               whisper=whisper)
     if "syncnet" in stages:
         res["syncnet"] = train("syncnet", world_config("syncnet", world, vae, seed, budget, **cfg), runs["syncnet"], progress=progress)["final"]
     if "stage1" in stages:
@@ -404,3 +462,32 @@ def _judged(run: Path, judge, key) -> dict:
     fj.write_text(json.dumps({"stamp": stamp, "figures": {k: v for k, v in res.items() if isinstance(v, float)}}))
     np.savez(fz, truth=res["truth"], **{f"frames_{c}": v for c, v in res["frames"].items()}, **{f"read_{c}": v for c, v in res["read"].items()})
     return res
+
+# %% ../nbs/18_synthetic.ipynb #941ce5e2
+def mouth_box(h: int, w: int) -> tuple[slice, slice]:
+    "Rows and columns of an (h, w) face, image or latent, that hold the mouth at every opening and width."
+    return slice(int((MOUTH_Y - 0.1) * h), int(np.ceil((MOUTH_Y + 0.12) * h))), slice(int(0.3 * w), int(np.ceil(0.7 * w)))
+
+@torch.no_grad()
+def audio_reliance(unet, vae, dataset, n: int = 16, t: tuple = (50, 500), seed: int = 0) -> dict:
+    """Does the U-Net listen? Its ε-MSE inside `mouth_box` on `n` windows of `dataset` with their own audio (`mse_own`)
+    and with the audio of a window from another clip (`mse_other`), at the same noise and timesteps (spread evenly over
+    `t`, where noise hides the mouth only in part). `gain` = mse_other / mse_own - 1: 0 for a U-Net that ignores the audio."""
+    from latentsync.diffusion import make_scheduler, add_noise, unet_input
+    from latentsync.train_stage1 import encode_batch
+    idx = np.random.default_rng(seed).choice(len(dataset), min(n, len(dataset)), replace=False)
+    items = [dataset[int(i)] for i in idx]
+    batch = {k: torch.stack([it[k] for it in items]) for k in ("gt", "masked", "mask", "ref", "audio")}
+    order = sorted(range(len(items)), key=lambda i: items[i]["clip"])            # half the list away: another clip
+    pos = {i: p for p, i in enumerate(order)}
+    other = [order[(pos[i] + len(order) // 2) % len(order)] for i in range(len(items))]
+    lat = encode_batch(vae, batch, generator=torch.Generator().manual_seed(seed))
+    noise = torch.randn(lat["z0"].shape, generator=torch.Generator().manual_seed(seed + 1))
+    ts = torch.linspace(t[0], t[1], len(items)).long()
+    x = unet_input(add_noise(make_scheduler(), lat["z0"], noise, ts), lat["mask"], lat["masked"], lat["ref"])
+    rows, cols = mouth_box(*noise.shape[-2:])
+    was = unet.training; unet.eval()
+    mse = lambda audio: float(((unet(x, ts, audio) - noise)[..., rows, cols] ** 2).mean())
+    own, oth = mse(batch["audio"]), mse(batch["audio"][other])
+    unet.train(was)
+    return {"mse_own": own, "mse_other": oth, "gain": oth / own - 1}
