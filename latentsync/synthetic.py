@@ -287,8 +287,9 @@ def fit_whisper(world: str | Path, out: str | Path, steps: int = 300, batch_size
                 scale: float = 3.0, seed: int = 0, progress: bool = True) -> dict:
     """Fit the convolutional front end of a Whisper-tiny encoder (the preset's random weights to start, as training draws
     them) so that its embedding output holds `spectrum_rows` of each clip, standardised, along `WHISPER_BANDS` fixed
-    orthonormal directions times `scale`; save the encoder (Hugging Face format) to `out`. Reports the held-out
-    fraction of the spectrum it does not explain (`unexplained`, 0 is perfect) before and after, and the loss per step."""
+    orthonormal directions times `scale`; save the encoder (Hugging Face format) to `out`. Reports, before and after,
+    the held-out squared error relative to the spectrum's variance (`unexplained`: 0 is perfect, 1 no better than the
+    mean; the random start is worse than that), and the loss per step."""
     from tqdm.auto import tqdm
     from latentsync.audio import load_audio_encoder, whisper_log_mel, _hf_config
     from latentsync.train_runs import clip_paths
