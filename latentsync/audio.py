@@ -136,14 +136,17 @@ class AudioEncoder(nn.Module):
     @property
     def dtype(self): return self.encoder.conv1.weight.dtype
 
+    def embed(self, mel: torch.Tensor) -> torch.Tensor:
+        "(B, n_mels, T) log-mel -> (B, T // 2, d): the convolutional front end plus positions, the first feature layer."
+        enc = self.encoder
+        x = F.gelu(enc.conv2(F.gelu(enc.conv1(mel.to(self.device, self.dtype))))).permute(0, 2, 1)
+        return x + enc.embed_positions.weight[: x.shape[1]]
+
     def forward(self, mel: torch.Tensor) -> torch.Tensor:
         "(B, n_mels, 3000) log-mel windows -> (B, 1500, n_layers+1, d): embedding output, then each block's output."
-        enc = self.encoder                      # WhisperEncoder's own steps, keeping what precedes the final layer norm
-        x = F.gelu(enc.conv1(mel.to(self.device, self.dtype)))
-        x = F.gelu(enc.conv2(x)).permute(0, 2, 1)
-        x = x + enc.embed_positions.weight[: x.shape[1]]
+        x = self.embed(mel)                     # WhisperEncoder's own steps, keeping what precedes the final layer norm
         outs = [x]
-        for layer in enc.layers:
+        for layer in self.encoder.layers:
             x = layer(x, None, **_layer_kwargs(layer))
             x = x[0] if isinstance(x, tuple) else x          # transformers 4.x returns a tuple
             outs.append(x)

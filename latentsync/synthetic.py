@@ -18,8 +18,8 @@ from .video import MODEL_FPS
 __all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'Identity',
            'random_identity', 'mouth_shape', 'render_face', 'mouth_track', 'smooth_walk', 'render_clip',
            'speech_segments', 'make_world', 'load_truth', 'read_opening', 'pearson', 'world_frames',
-           'calibrate_latents', 'fit_vae', 'spectrum_rows', 'whisper_embedding', 'fit_whisper', 'WorldBudget',
-           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'mouth_box', 'audio_reliance']
+           'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper', 'WorldBudget', 'world_config',
+           'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'mouth_box', 'audio_reliance']
 
 # %% ../nbs/18_synthetic.ipynb #1a25d882
 FACE_SIZE = 64               # the synthetic faces are aligned crops of this size
@@ -277,12 +277,6 @@ def spectrum_rows(mel: torch.Tensor, bands: int = WHISPER_BANDS) -> torch.Tensor
     m, n = mel.shape[0], mel.shape[1] // 2
     return mel[:, :2 * n].reshape(m, n, 2).mean(-1).reshape(bands, m // bands, n).mean(1).T
 
-def whisper_embedding(encoder, mel: torch.Tensor) -> torch.Tensor:
-    "The embedding output (B, T // 2, d) of an `AudioEncoder` for log-mel windows (B, n_mels, T): its first feature layer."
-    e = encoder.encoder
-    x = F.gelu(e.conv2(F.gelu(e.conv1(mel)))).permute(0, 2, 1)
-    return x + e.embed_positions.weight[: x.shape[1]]
-
 def fit_whisper(world: str | Path, out: str | Path, steps: int = 300, batch_size: int = 32, lr: float = 1e-3,
                 scale: float = 3.0, seed: int = 0, progress: bool = True) -> dict:
     """Fit the convolutional front end of a Whisper-tiny encoder (the preset's random weights to start, as training draws
@@ -297,8 +291,10 @@ def fit_whisper(world: str | Path, out: str | Path, steps: int = 300, batch_size
     mels = lambda split: [whisper_log_mel(load_audio(c)) for c in clip_paths([Path(world)/"manifest.csv"], split)]
     train, held = mels("train"), mels("val")
     n = min(m.shape[1] for m in train + held) // 2 * 2
-    rows = torch.stack([spectrum_rows(m[:, :n]) for m in train])
+    train, held = [m[:, :n] for m in train], [m[:, :n] for m in held]
+    rows = torch.stack([spectrum_rows(m) for m in train])
     mu, sd = rows.mean((0, 1)), rows.std((0, 1))
+    target = {id(m): (spectrum_rows(m) - mu) / sd for m in train + held}       # each clip's standardised spectrum, once
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(1); enc = load_audio_encoder("whisper-tiny", device="cpu")
     dirs = torch.linalg.qr(torch.randn(enc.dim, WHISPER_BANDS, generator=torch.Generator().manual_seed(seed)))[0].T
@@ -306,9 +302,8 @@ def fit_whisper(world: str | Path, out: str | Path, steps: int = 300, batch_size
     for p in params: p.requires_grad_(True)
     opt = torch.optim.AdamW(params, lr=lr)
     def loss(ms):
-        x = torch.stack([m[:, :n] for m in ms])
-        y = (torch.stack([spectrum_rows(m) for m in x]) - mu) / sd
-        return F.mse_loss(whisper_embedding(enc, x) @ dirs.T, scale * y) / scale ** 2
+        y = torch.stack([target[id(m)] for m in ms])
+        return F.mse_loss(enc.embed(torch.stack(ms)) @ dirs.T, scale * y) / scale ** 2
     with torch.no_grad(): before = float(loss(held))
     g, hist = torch.Generator().manual_seed(seed), []
     for _ in tqdm(range(steps), desc="Whisper", disable=not progress):
