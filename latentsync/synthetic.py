@@ -2,7 +2,7 @@
 
 # %% ../nbs/18_synthetic.ipynb #b9fa6063
 from __future__ import annotations
-import csv, json, tempfile
+import csv, itertools, json, tempfile
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .video import MODEL_FPS
 # %% auto #0
 __all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'Identity',
            'random_identity', 'mouth_shape', 'render_face', 'mouth_track', 'smooth_walk', 'render_clip',
-           'speech_segments', 'make_world', 'load_truth', 'read_opening', 'pearson', 'world_frames',
+           'voice_variant', 'speech_segments', 'make_world', 'load_truth', 'read_opening', 'pearson', 'world_frames',
            'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper', 'WorldBudget', 'world_config',
            'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'mouth_box', 'audio_reliance']
 
@@ -133,24 +133,33 @@ SPEAKERS = {1: ("demo1_video.mp4", "demo1_audio.wav"), 2: ("demo2_video.mp4", "d
             3: ("demo3_video.mp4", "demo3_audio.wav")}    # the sample tracks of each speaker
 HELD_OUT_SPEAKERS = (1,)
 
-def speech_segments(speakers, seconds: float = 2.0, variants: int = 1, seed: int = 0, sr: int = 16000) -> list[dict]:
-    """The speech of `speakers` cut into `seconds`-long segments (dicts: wave, speaker, source, variant, start);
-    `variants` > 1 adds copies with the speed changed by up to ±12 % (the pitch with it) and the level by ±6 dB, cut at
-    another offset."""
-    import librosa
-    rng, n, out = np.random.default_rng(seed), int(seconds * sr), []
+def voice_variant(wave: np.ndarray, rng: np.random.Generator, sr: int = 16000) -> np.ndarray:
+    """The same speech in another voice: faster or slower by up to 15 % (pitch and formants move with it, as in a
+    shorter or longer vocal tract), pitch shifted by up to 4 semitones on its own, the spectrum tilted (a first-order
+    filter, brighter or duller at the same loudness), and the level changed by up to 6 dB."""
+    import librosa, scipy.signal
+    rate, semitones, tilt, gain_db = rng.uniform(0.85, 1.18), rng.uniform(-4, 4), rng.uniform(-0.7, 0.9), rng.uniform(-6, 6)
+    w = librosa.resample(np.asarray(wave, np.float32), orig_sr=sr, target_sr=int(sr / rate))
+    w = librosa.effects.pitch_shift(w, sr=sr, n_steps=semitones)
+    rms = np.sqrt(np.mean(w ** 2))
+    w = scipy.signal.lfilter([1, -tilt], [1], w)
+    return (w * rms / (np.sqrt(np.mean(w ** 2)) + 1e-9) * 10 ** (gain_db / 20)).astype(np.float32)
+
+def speech_segments(speakers, seconds: float = 2.0, variants: int = 1, seed: int = 0, sr: int = 16000):
+    """The speech of `speakers` cut into `seconds`-long segments (yields dicts: wave, speaker, source, variant, start);
+    `variants` > 1 adds copies in other voices (`voice_variant`), cut at another offset. A generator: each voice is made
+    when it is reached, so taking the first few segments is quick."""
+    rng, n = np.random.default_rng(seed), int(seconds * sr)
     for spk in speakers:
         for name in SPEAKERS[spk]:
             base = load_audio(sample_data(name))
             for v in range(variants):
                 w, off = base, 0
                 if v:
-                    rate = rng.uniform(0.88, 1.12)
-                    w = librosa.resample(base, orig_sr=sr, target_sr=int(sr / rate)) * 10 ** (rng.uniform(-6, 6) / 20)
+                    w = voice_variant(base, rng, sr)
                     off = int(rng.integers(0, n // 2))
-                out += [{"wave": np.clip(w[s:s + n], -1, 1).astype(np.float32), "speaker": spk, "source": name, "variant": v, "start": s}
-                        for s in range(off, len(w) - n + 1, n)]
-    return out
+                for s in range(off, len(w) - n + 1, n):
+                    yield {"wave": np.clip(w[s:s + n], -1, 1).astype(np.float32), "speaker": spk, "source": name, "variant": v, "start": s}
 
 # %% ../nbs/18_synthetic.ipynb #995670ec
 def _write_clip(path: Path, frames: np.ndarray, wave: np.ndarray, truth: dict, crf: int, sr: int = 16000):
@@ -162,19 +171,18 @@ def _write_clip(path: Path, frames: np.ndarray, wave: np.ndarray, truth: dict, c
     np.savez(Path(path).with_suffix(".truth.npz"), **{k: v for k, v in truth.items() if k != "identity"},
              identity=json.dumps(truth["identity"]))
 
-def make_world(folder: str | Path, seed: int = 0, seconds: float = 2.0, variants: int = 4, val_faces: int = 2,
+def make_world(folder: str | Path, seed: int = 0, seconds: float = 2.0, variants: int = 12, val_faces: int = 2,
                size: int = FACE_SIZE, crf: int = 12, max_clips: int | None = None, progress: bool = True) -> Path:
-    """Write the synthetic world into `folder`: `train/` (the speech of the training speakers with `variants` speed and
-    level variants, a new face for every clip) and `val/` (the held-out speakers' speech, `val_faces` unseen faces per
+    """Write the synthetic world into `folder`: `train/` (the speech of the training speakers in `variants` voices,
+    `voice_variant`, a new face for every clip) and `val/` (the held-out speakers' speech, `val_faces` unseen faces per
     segment), each clip an mp4 with its speech and a `.truth.npz` beside it, and a `manifest.csv` as `prepare` writes it.
     `max_clips`: a small world (that many training clips, held-out clips of distinct speech). Deterministic from `seed`."""
     from tqdm.auto import tqdm
     folder = Path(folder); rng = np.random.default_rng(seed)
     train_speakers = tuple(s for s in SPEAKERS if s not in HELD_OUT_SPEAKERS)
-    jobs = [("train", s) for s in speech_segments(train_speakers, seconds, variants, seed)]
-    jobs += [("val", s) for s in speech_segments(HELD_OUT_SPEAKERS, seconds, 1, seed) for _ in range(val_faces)]
-    if max_clips:
-        jobs = [j for j in jobs if j[0] == "train"][:max_clips] + [j for j in jobs if j[0] == "val"][::val_faces][:max(3, max_clips // 4)]
+    train = [("train", s) for s in itertools.islice(speech_segments(train_speakers, seconds, variants, seed), max_clips)]
+    val = [("val", s) for s in speech_segments(HELD_OUT_SPEAKERS, seconds, 1, seed) for _ in range(val_faces)]
+    jobs = train + (val[::val_faces][:max(3, max_clips // 4)] if max_clips else val)
     rows = []
     for i, (split, seg) in enumerate(tqdm(jobs, desc="synthetic clips", disable=not progress)):
         (folder/split).mkdir(parents=True, exist_ok=True)
@@ -322,8 +330,10 @@ class WorldBudget:
     "Steps and batch sizes of one run of every stage in the world, and the size of the evaluation."
     vae_steps: int = 800
     whisper_steps: int = 300
-    syncnet_steps: int = 1000
+    syncnet_steps: int = 2000
     syncnet_batch: int = 32
+    syncnet_lr: float = 1e-4   # peak of a cosine schedule after a linear warm-up
+    syncnet_warmup: int = 300
     stage1_steps: int = 1500
     stage2_steps: int = 300
     batch_size: int = 4
@@ -341,8 +351,9 @@ def world_config(stage: str, world: str | Path, vae: str | Path, seed: int = 0, 
     data = {"train": [str(Path(world)/"manifest.csv")], "aligned": True, "cache": str(Path(world)/"cache"), "max_val": budget.max_val}
     if stage == "syncnet":
         return {"stage": "syncnet", "data": data, "model": {"syncnet": syncnet_model},
-                "train": {"steps": budget.syncnet_steps, "batch_size": budget.syncnet_batch, "lr": 3e-5,
-                          "val_every": max(budget.syncnet_steps // 10, 1), "save_every": budget.syncnet_steps, "seed": seed, "log_with": "none"}}
+                "train": {"steps": budget.syncnet_steps, "batch_size": budget.syncnet_batch, "lr": budget.syncnet_lr,
+                          "lr_scheduler": "cosine", "warmup_steps": min(budget.syncnet_warmup, budget.syncnet_steps // 2),
+                          "val_every": max(budget.syncnet_steps // 8, 1), "save_every": budget.syncnet_steps, "seed": seed, "log_with": "none"}}
     steps = budget.stage1_steps if stage == "stage1" else budget.stage2_steps
     train = {"steps": steps, "batch_size": budget.batch_size, "resolution": FACE_SIZE, "lr": 1e-3 if stage == "stage1" else 2e-4,
              "mixed_precision": "no", "gradient_checkpointing": False, "mixed_noise_alpha": 1.0 if mixed_noise else 0.0,
@@ -377,7 +388,9 @@ def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = 1.5,
                progress: bool = True) -> dict:
     """Dub each job's video with the target speech, the shuffled speech and near-silence (`sync_frames`, aligned input),
     read the generated mouths back and correlate them with the target's ground-truth opening (`r_target`, `r_shuffled`,
-    `r_silent`; Pearson r over all frames), and the target dub with the source video's own mouth (`r_source`). With a
+    `r_silent`: Pearson r over time within each job, averaged over the jobs), and the target dub with the source video's
+    own mouth (`r_source`). `r_*_pooled`: one r over all jobs' frames together, which also counts how well the read-back
+    level agrees between faces (it does not for every face: it is in units of that face's full opening). With a
     trained `syncnet`: its mean confidence (LSE-C) on each condition's outputs against the target speech (`conf_*`).
     Also returns the first job's frames, read-back openings and truth for plots."""
     from tqdm.auto import tqdm
@@ -399,9 +412,10 @@ def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = 1.5,
                 if cond == "target": truth.append(t_tgt["opening"][:n]); source.append(t_vid["opening"][:n])
                 if syncnet is not None: conf[cond].append(sync_confidence(syncnet, frames[:n], mel, vshift=7)["confidence"])
                 if i == 0: first[cond] = frames[:n]
-    gt = np.concatenate(truth)
-    out = {f"r_{c}": pearson(np.concatenate(read[c]), gt) for c in conds}
-    out["r_source"] = pearson(np.concatenate(read["target"]), np.concatenate(source))
+    within = lambda xs, ys: float(np.mean([pearson(x, y) for x, y in zip(xs, ys)]))
+    out = {f"r_{c}": within(read[c], truth) for c in conds}
+    out["r_source"] = within(read["target"], source)
+    out.update({f"r_{c}_pooled": pearson(np.concatenate(read[c]), np.concatenate(truth)) for c in conds})
     if syncnet is not None: out.update({f"conf_{c}": float(np.mean(conf[c])) for c in conds})
     out.update(frames=first, read={c: read[c][0] for c in conds}, truth=truth[0])
     return out
@@ -440,7 +454,7 @@ def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 
     for stage in ("stage1", "stage2"):
         if stage in stages and budget.eval_jobs:
             res[stage] = _judged(runs[stage], lambda: mouth_sync(load_models(runs[stage], device="cpu"), jobs, budget.eval_steps,
-                                                                  syncnet=judge, progress=progress), (len(jobs), budget.eval_steps))
+                                                                  syncnet=judge, progress=progress), (len(jobs), budget.eval_steps, "r within jobs"))
     return res
 
 def _judged(run: Path, judge, key) -> dict:
