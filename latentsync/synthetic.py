@@ -134,8 +134,8 @@ SPEAKERS = {1: ("demo1_video.mp4", "demo1_audio.wav"), 2: ("demo2_video.mp4", "d
 HELD_OUT_SPEAKERS = (1,)
 
 def voice_variant(wave: np.ndarray, rng: np.random.Generator, sr: int = 16000) -> np.ndarray:
-    """The same speech in another voice: faster or slower by up to 15 % (pitch and formants move with it, as in a
-    shorter or longer vocal tract), pitch shifted by up to 4 semitones on its own, the spectrum tilted (a first-order
+    """The same speech in another voice: played at 0.85 to 1.18 times the speed (pitch and formants move with it, as in a
+    longer or shorter vocal tract), pitch shifted by up to 4 semitones on its own, the spectrum tilted (a first-order
     filter, brighter or duller at the same loudness), and the level changed by up to 6 dB."""
     import librosa, scipy.signal
     rate, semitones, tilt, gain_db = rng.uniform(0.85, 1.18), rng.uniform(-4, 4), rng.uniform(-0.7, 0.9), rng.uniform(-6, 6)
