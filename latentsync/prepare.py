@@ -15,9 +15,9 @@ from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'segment_bounds', 'face_segment', 'visual_quality',
-           'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of', 'prepare_source', 'prepare',
-           'manifest_clips']
+__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'segment_bounds', 'FaceRecorder', 'box_iou', 'other_faces',
+           'face_segment', 'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of',
+           'prepare_source', 'prepare', 'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
 @dataclass
@@ -28,6 +28,8 @@ class PrepareConfig:
     max_seconds: float = 10.0
     max_gap: int = 12              # frames without a detected face that may be bridged inside a clip
     min_face: float = 0.0          # smallest face (the box's longer side, source pixels); 0: no limit
+    single_face: bool = True       # drop a segment where another face at least half as large as the followed one is
+                                   # seen in any frame (official: exactly one face in every frame)
     min_conf: float = 3.0          # sync: keep if confidence >= 3 and |offset| <= 6 (official)
     max_offset: int = 6
     min_sharpness: float = 8.0     # variance of the Laplacian of the aligned grey face (median of 3 frames): the
@@ -57,13 +59,41 @@ def segment_bounds(start: int, stop: int, min_seconds: float = 5.0, max_seconds:
     return [(start + i * size, start + (i + 1) * size) for i in range(k)]
 
 # %% ../nbs/08_prepare.ipynb #b8c49627
-def face_segment(points: np.ndarray, boxes: np.ndarray, thumbs: np.ndarray, frame_hw, cfg: PrepareConfig):
-    "The `Alignment` of one segment's tracked faces, or `Dropped` with the reason."
+class FaceRecorder:
+    "A face detector that also keeps the boxes of every face it finds, frame by frame (`found`)."
+    def __init__(self, detector): self.detector, self.found = detector, []
+    def reset(self): self.detector.reset(); self.found = []
+    def __call__(self, frame):
+        faces = self.detector(frame); self.found.append([np.asarray(f.bbox, float) for f in faces]); return faces
+
+def box_iou(a, b) -> float:
+    "Intersection over union of two boxes (x0, y0, x1, y1); 0 when either is missing (NaN)."
+    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(w, 0) * max(h, 0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+def other_faces(found: list, boxes: np.ndarray, same: float = 0.2) -> np.ndarray:
+    """Per frame, the size (the box's longer side) of the largest face other than the followed one (`boxes`); 0: none,
+    or the followed face is not found in that frame (a gap, e.g. after a cut before the tracker takes the new face: the
+    faces found there are most likely the one it will follow). A box overlapping the followed face's by an IoU above
+    `same` is that face again (the mesh can report a face twice)."""
+    side = lambda b: max(b[2] - b[0], b[3] - b[1])
+    return np.array([0.0 if np.isnan(b).any() else max((side(f) for f in fs if not box_iou(f, b) > same), default=0.0)
+                     for fs, b in zip(found, boxes)], float).reshape(len(boxes))
+
+def face_segment(points: np.ndarray, boxes: np.ndarray, thumbs: np.ndarray, frame_hw, cfg: PrepareConfig,
+                 others: np.ndarray | None = None):
+    """The `Alignment` of one segment's tracked faces, or `Dropped` with the reason. `others`: `other_faces` of the
+    segment, for the `single_face` check."""
     al = align_transforms(points, cfg.resolution, max_gap=cfg.max_gap, thumbnails=thumbs, boxes=boxes, frame_hw=frame_hw)
     missing = int((al.status == PASSTHROUGH).sum())
     if missing: raise Dropped(f"no face ({missing} of {len(al)} frames)")
     size = np.nanmedian(np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]))
     if size < cfg.min_face: raise Dropped(f"face too small ({size:.0f} px < {cfg.min_face:g})")
+    if cfg.single_face and others is not None:
+        crowded = int((others >= size / 2).sum())
+        if crowded: raise Dropped(f"several faces ({crowded} of {len(al)} frames)")
     return al
 
 def visual_quality(faces: np.ndarray) -> dict:
@@ -135,8 +165,9 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
     except Exception as e:
         return {"rows": [base | {"status": "dropped", "reason": f"unreadable ({str(e).splitlines()[0][:160]})"}], "seconds": times, "duration_s": 0.0}
     tick("read", t0); t0 = time.perf_counter()
-    points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32) for f in c), detector or MediaPipeFaces(),
-                                        total=len(reader), thumbnails=True)
+    recorder = FaceRecorder(detector or MediaPipeFaces())
+    points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32) for f in c), recorder, total=len(reader), thumbnails=True)
+    others = other_faces(recorder.found, boxes)
     tick("faces", t0); t0 = time.perf_counter()
     segments = [seg for s, e in shot_bounds(thumbs) for seg in segment_bounds(s, e, cfg.min_seconds, cfg.max_seconds)]
     tick("shots", t0)
@@ -147,7 +178,7 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
         row = base | {"start_s": round(s / MODEL_FPS, 3), "end_s": round(e / MODEL_FPS, 3), "frames": e - s}
         try:
             t0 = time.perf_counter()
-            al = face_segment(points[s:e], boxes[s:e], thumbs[s:e], reader.size[::-1], cfg)
+            al = face_segment(points[s:e], boxes[s:e], thumbs[s:e], reader.size[::-1], cfg, others[s:e])
             row["bridged"] = int((al.status == BRIDGED).sum())
             row["face_px"] = round(float(np.nanmedian(np.maximum(boxes[s:e, 2] - boxes[s:e, 0], boxes[s:e, 3] - boxes[s:e, 1]))), 1)
             faces = np.concatenate([align_faces(c, al[k - s:k - s + len(c)]) for k, c in reader.chunks(32, s, e)])
