@@ -15,8 +15,8 @@ from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'segment_bounds', 'FaceRecorder', 'box_iou', 'other_faces',
-           'face_segment', 'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of',
+__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment',
+           'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of',
            'prepare_source', 'prepare', 'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
@@ -66,21 +66,19 @@ class FaceRecorder:
     def __call__(self, frame):
         faces = self.detector(frame); self.found.append([np.asarray(f.bbox, float) for f in faces]); return faces
 
-def box_iou(a, b) -> float:
-    "Intersection over union of two boxes (x0, y0, x1, y1); 0 when either is missing (NaN)."
-    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    inter = max(w, 0) * max(h, 0)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / union) if union > 0 else 0.0
-
 def other_faces(found: list, boxes: np.ndarray, same: float = 0.2) -> np.ndarray:
     """Per frame, the size (the box's longer side) of the largest face other than the followed one (`boxes`); 0: none,
     or the followed face is not found in that frame (a gap, e.g. after a cut before the tracker takes the new face: the
     faces found there are most likely the one it will follow). A box overlapping the followed face's by an IoU above
     `same` is that face again (the mesh can report a face twice)."""
-    side = lambda b: max(b[2] - b[0], b[3] - b[1])
-    return np.array([0.0 if np.isnan(b).any() else max((side(f) for f in fs if not box_iou(f, b) > same), default=0.0)
-                     for fs, b in zip(found, boxes)], float).reshape(len(boxes))
+    import torch
+    from torchvision.ops import box_iou
+    def largest_other(fs, b):
+        if np.isnan(b).any() or not fs: return 0.0
+        fs = np.asarray(fs, float)
+        others = fs[box_iou(torch.from_numpy(fs), torch.from_numpy(b[None].astype(float)))[:, 0].numpy() <= same]
+        return float(np.maximum(others[:, 2] - others[:, 0], others[:, 3] - others[:, 1]).max(initial=0.0))
+    return np.array([largest_other(fs, b) for fs, b in zip(found, boxes)], float).reshape(len(boxes))
 
 def face_segment(points: np.ndarray, boxes: np.ndarray, thumbs: np.ndarray, frame_hw, cfg: PrepareConfig,
                  others: np.ndarray | None = None):
