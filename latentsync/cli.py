@@ -131,6 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--max-gap", type=int, default=12, help="frames without a detected face bridged inside a clip (default 12)")
     pr.add_argument("--min-face", type=float, default=0.0, help="smallest face, source pixels (longer side of its box; default 0: "
                     "no limit)")
+    pr.add_argument("--shots", choices=["thumbnails", "pyscenedetect"], default="thumbnails", help="shot cuts from the face "
+                    "tracker's thumbnails (default) or PySceneDetect's adaptive detector, as official (pip install --no-deps "
+                    "scenedetect==0.6.7.1)")
     pr.add_argument("--several-faces", action="store_true", help="keep segments where another large face is seen (default: "
                     "drop them, as the official 'exactly one face' filter)")
     pr.add_argument("--device", default=None, help="device of the sync network (default: CUDA when present, else CPU)")
@@ -236,7 +239,8 @@ def _prepare(a) -> None:
     if a.max_gap < 0 or a.min_face < 0: raise ValueError("--max-gap and --min-face must be >= 0.")
     if a.syncnet is not None and not Path(a.syncnet).is_file(): raise FileNotFoundError(f"SyncNet weights not found: {a.syncnet}")
     cfg = PrepareConfig(resolution=a.resolution, min_seconds=a.min_seconds, max_seconds=a.max_seconds, min_conf=a.min_conf,
-                        max_offset=a.max_offset, crf=a.crf, max_gap=a.max_gap, min_face=a.min_face, single_face=not a.several_faces)
+                        max_offset=a.max_offset, crf=a.crf, max_gap=a.max_gap, min_face=a.min_face, single_face=not a.several_faces,
+                        shots=a.shots)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         res = prepare(a.raw_dir, a.out_dir, cfg, SNetScorer(a.syncnet, a.device) if a.syncnet else None, a.workers, a.scheduler)

@@ -15,8 +15,8 @@ from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment',
-           'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of',
+__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts', 'segment_bounds', 'FaceRecorder', 'other_faces',
+           'face_segment', 'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of',
            'prepare_source', 'prepare', 'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
@@ -28,6 +28,7 @@ class PrepareConfig:
     max_seconds: float = 10.0
     max_gap: int = 12              # frames without a detected face that may be bridged inside a clip
     min_face: float = 0.0          # smallest face (the box's longer side, source pixels); 0: no limit
+    shots: str = "thumbnails"      # shot cuts: "thumbnails" (face.is_cut) or "pyscenedetect" (scene_cuts, as official)
     single_face: bool = True       # drop a segment where another face at least half as large as the followed one is
                                    # seen in any frame (official: exactly one face in every frame)
     min_conf: float = 3.0          # sync: keep if confidence >= 3 and |offset| <= 6 (official)
@@ -43,10 +44,21 @@ class Dropped(Exception):
     "A segment or a whole source that the preparation leaves out, with the reason recorded in the manifest."
 
 # %% ../nbs/08_prepare.ipynb #16817c16
-def shot_bounds(thumbs: np.ndarray) -> list[tuple[int, int]]:
-    "Shots [(start, stop), ...] of a video from its per-frame grey thumbnails."
-    cuts = [k + 1 for k in range(len(thumbs) - 1) if is_cut(thumbs[k], thumbs[k + 1])]
+def shot_bounds(thumbs: np.ndarray, cuts: list[int] | None = None) -> list[tuple[int, int]]:
+    "Shots [(start, stop), ...] of a video from its per-frame grey thumbnails, or at the given `cuts` (first frames of shots)."
+    if cuts is None: cuts = [k + 1 for k in range(len(thumbs) - 1) if is_cut(thumbs[k], thumbs[k + 1])]
+    cuts = sorted({int(c) for c in cuts if 0 < c < len(thumbs)})
     return [(int(s), int(e)) for s, e in zip([0] + cuts, cuts + [len(thumbs)]) if e > s]
+
+def scene_cuts(video: str | os.PathLike, threshold: float = 2.0, fps: float = MODEL_FPS) -> list[int]:
+    """The first frames (at `fps`) of the shots after the first, by PySceneDetect's adaptive detector, as the official
+    `detect_shot.py` runs it (`detect-adaptive --threshold 2`). Needs `pip install --no-deps scenedetect==0.6.7.1`."""
+    try: from scenedetect import detect, AdaptiveDetector
+    except ImportError:
+        raise ImportError("Shot detection with PySceneDetect needs it: pip install --no-deps scenedetect==0.6.7.1 "
+                          "(0.7 would install a second OpenCV over mediapipe's; --no-deps keeps its CLI's click pin out).") from None
+    scenes = detect(str(video), AdaptiveDetector(adaptive_threshold=threshold), show_progress=False)
+    return [round(start.get_seconds() * fps) for start, _ in scenes[1:]]
 
 def segment_bounds(start: int, stop: int, min_seconds: float = 5.0, max_seconds: float = 10.0,
                    fps: float = MODEL_FPS) -> list[tuple[int, int]]:
@@ -167,7 +179,8 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
     points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32) for f in c), recorder, total=len(reader), thumbnails=True)
     others = other_faces(recorder.found, boxes)
     tick("faces", t0); t0 = time.perf_counter()
-    segments = [seg for s, e in shot_bounds(thumbs) for seg in segment_bounds(s, e, cfg.min_seconds, cfg.max_seconds)]
+    cuts = scene_cuts(source) if cfg.shots == "pyscenedetect" else None
+    segments = [seg for s, e in shot_bounds(thumbs, cuts) for seg in segment_bounds(s, e, cfg.min_seconds, cfg.max_seconds)]
     tick("shots", t0)
     if not segments:
         rows.append(base | {"status": "dropped", "reason": f"no shot of {cfg.min_seconds:g} s or more", "frames": len(reader)})
@@ -236,6 +249,10 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
     from latentsync.metrics import video_files
     from latentsync.prepare import prepare_source as work, PrepareConfig as Config, _share_cores  # by module: what workers import
     cfg, out_dir = Config(**vars(cfg or PrepareConfig())), Path(out_dir)
+    if cfg.shots not in ("thumbnails", "pyscenedetect"): raise ValueError(f"shots must be 'thumbnails' or 'pyscenedetect', got {cfg.shots!r}.")
+    if cfg.shots == "pyscenedetect":
+        import importlib.util
+        if importlib.util.find_spec("scenedetect") is None: scene_cuts(raw_dir)          # raises its ImportError, before any work
     sources = video_files(raw_dir)
     (out_dir/".sources").mkdir(parents=True, exist_ok=True)
     if scorer is None: warnings.warn("Sync is not checked (no scorer): pass SNetScorer('syncnet_v2.model') (--syncnet) to "
