@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default="eval", help="folder for the tables and the plot (default: ./eval)")
     e.add_argument("--no-crop", action="store_true", help="the videos are already 224x224 face crops (no face tracking)")
     e.add_argument("--no-jpeg", action="store_true", help="score the decoded frames, without the official JPEG round trip")
+    e.add_argument("--no-mp4v", action="store_true", help="score the face crops without the official crop file's mp4v encode")
     e.add_argument("--max-frames", type=int, default=250, help="frames per video for PSNR / SSIM and FID (default 250)")
     e.add_argument("--device", default=None, help="'cpu', 'cuda', 'cuda:1' ... (default: CUDA when present, else CPU)")
     pr = sub.add_parser("prepare", help="turn a folder of raw talking-head videos into aligned training clips and a manifest",
@@ -220,7 +221,7 @@ def _eval(a) -> None:
     detector = S3FDFaces(a.s3fd, a.device) if a.s3fd is not None else None
     res = evaluate(a.videos, a.syncnet, a.reference, a.i3d, a.fid, a.out, crop=not a.no_crop, jpeg=not a.no_jpeg,
                    max_frames=a.max_frames, device=a.device, report=lambda m: tqdm.write(f"latentsync eval: {m}", file=sys.stderr),
-                   detector=detector)
+                   detector=detector, mp4v=not a.no_mp4v)
     cols = [k for k in res["mean"] if k not in ("video", "scored")]
     print(f"{'video':<32}" + "".join(f"{c:>12}" for c in cols))
     for r in res["videos"] + [res["mean"]]:

@@ -20,9 +20,9 @@ from .face import Face, MediaPipeFaces, track_faces, is_cut, align_transforms, a
 # %% auto #0
 __all__ = ['S3FD_MEAN', 'EvalSyncNet', 'load_eval_syncnet', 'jpeg_frames', 'eval_audio', 'eval_mfcc', 'SyncMetrics', 'score_sync',
            'FaceTrack', 'face_tracks', 'crop_windows', 'crop_frames', 'crop_track', 'S3FDNet', 'load_s3fd',
-           's3fd_boxes', 'S3FDFaces', 'sync_metrics', 'face_fidelity', 'reconstruction_metrics', 'frechet_distance',
-           'fid_inception_path', 'load_fid_inception', 'inception_features', 'fid_score', 'fvd_clip', 'load_i3d', 'fvd',
-           'video_files', 'evaluate']
+           's3fd_boxes', 'S3FDFaces', 'write_mp4v', 'sync_metrics', 'face_fidelity', 'reconstruction_metrics',
+           'frechet_distance', 'fid_inception_path', 'load_fid_inception', 'inception_features', 'fid_score',
+           'fvd_clip', 'load_i3d', 'fvd', 'video_files', 'evaluate']
 
 # %% ../nbs/14_metrics.ipynb #764d6b7f
 def _conv_bn(conv, n: int, bn=nn.BatchNorm2d, pool=None) -> list[nn.Module]:
@@ -339,12 +339,35 @@ class S3FDFaces:
         return [Face(np.empty((0, 2)), d[:4], np.full((3, 2), np.nan), float(d[4])) for d in dets]
 
 # %% ../nbs/14_metrics.ipynb #32807f87
+def write_mp4v(frames: np.ndarray, path: str | os.PathLike, fps: float = MODEL_FPS) -> Path:
+    "RGB frames (n, H, W, 3) uint8 written as the official evaluator writes its face crops: OpenCV's MPEG-4 part 2 ('mp4v')."
+    n, h, w = frames.shape[:3]
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    if not out.isOpened(): raise VideoError(f"OpenCV cannot write an mp4v video here ({path}); pass mp4v=False to skip this step.")
+    for f in frames: out.write(np.ascontiguousarray(f[..., ::-1]))
+    out.release()
+    return Path(path)
+
+def _read_bgr(path) -> np.ndarray:
+    cap, out = cv2.VideoCapture(str(path)), []
+    while (got := cap.read())[0]: out.append(got[1])
+    cap.release()
+    return np.stack(out)
+
+def _evaluator_frames(crops: np.ndarray, jpeg: bool, mp4v: bool) -> np.ndarray:
+    "RGB face crops -> the BGR frames the official evaluator scores: through its mp4v crop file, then its JPEG round trip."
+    if not mp4v: return jpeg_frames(crops) if jpeg else np.ascontiguousarray(crops[..., ::-1])
+    with tempfile.TemporaryDirectory(prefix="latentsync-crop-") as d:
+        f = write_mp4v(crops, Path(d)/"crop.mp4")
+        return jpeg_frames(f) if jpeg else _read_bgr(f)
+
 def sync_metrics(video: str | os.PathLike, net: EvalSyncNet, crop: bool = True, jpeg: bool = True, vshift: int = 15,
                  detector=None, min_track: int = 50, min_size: float = 100, batch: int = 20,
-                 progress: bool = False) -> SyncMetrics:
+                 progress: bool = False, mp4v: bool = True) -> SyncMetrics:
     """LSE-C / LSE-D / offset of a talking-face video with its own sound track, as the official evaluator computes them.
-    `crop`: find face tracks and crop them (False: the video is already a face crop); `jpeg`: the official JPEG round trip
-    of the frames (False: the decoded frames as they are)."""
+    `crop`: find face tracks and crop them (False: the video is already a face crop); `mp4v`: the crops go through an
+    mp4v file, as the official crop step writes them (False: straight on); `jpeg`: the official JPEG round trip of the
+    frames (False: the decoded frames as they are)."""
     video = Path(video)
     if not video.is_file(): raise FileNotFoundError(f"Video not found: {video}")
     audio = eval_audio(video)
@@ -365,7 +388,7 @@ def sync_metrics(video: str | os.PathLike, net: EvalSyncNet, crop: bool = True, 
     for t in tracks:
         win = crop_windows(t.boxes)                                             # frames read 32 at a time
         crops = np.concatenate([crop_frames(c, win[s - t.start:s - t.start + len(c)]) for s, c in reader.chunks(32, t.start, t.stop)])
-        frames = jpeg_frames(crops) if jpeg else crops[..., ::-1]
+        frames = _evaluator_frames(crops, jpeg, mp4v)
         scored.append((t.start, t.stop, score_sync(net, frames, audio[t.start * 640:t.stop * 640], vshift, batch)))
     ms = [m for *_, m in scored]
     return SyncMetrics(int(np.mean([m.offset for m in ms])), float(np.mean([m.lse_d for m in ms])),
@@ -509,12 +532,12 @@ def _mean_row(rows: list[dict]) -> dict:
 
 def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, out: str | os.PathLike | None = None,
              crop: bool = True, jpeg: bool = True, max_frames: int = 250, device=None, progress: bool = True,
-             report=None, detector=None) -> dict:
+             report=None, detector=None, mp4v: bool = True) -> dict:
     """Score `videos` (files or folders): LSE-C / LSE-D / offset with `syncnet` (a `syncnet_v2.model` path or a loaded
     `EvalSyncNet`); with `reference` (a folder of ground truths with the same names) PSNR / SSIM per video, and FID
     (`fid=True`) and FVD (`i3d`: a path) for the set. Writes metrics.csv, metrics.json and sync_curves.png into `out`.
     `report(message)` hears of each video that cannot be scored (default: a warning). `detector`: the face detector of
-    the sync metric's face tracks (default mediapipe's; `S3FDFaces` for the evaluator's own)."""
+    the sync metric's face tracks (default mediapipe's; `S3FDFaces` for the evaluator's own); `mp4v`: as `sync_metrics`."""
     import csv, json
     from tqdm.auto import tqdm
     if syncnet is None and reference is None: raise ValueError("Nothing to compute: give a syncnet_v2.model (LSE-C / LSE-D) and/or reference videos.")
@@ -530,7 +553,7 @@ def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, 
         row = {"video": f.name}
         try:
             if net is not None:
-                m = sync_metrics(f, net, crop=crop, jpeg=jpeg, detector=detector)
+                m = sync_metrics(f, net, crop=crop, jpeg=jpeg, detector=detector, mp4v=mp4v)
                 row |= {"lse_c": m.lse_c, "lse_d": m.lse_d, "offset": m.offset}; curves[f.name] = m
             if ref_dir is not None:
                 ref = ref_dir/f.name
