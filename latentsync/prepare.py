@@ -15,9 +15,9 @@ from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts', 'segment_bounds', 'FaceRecorder', 'other_faces',
-           'face_segment', 'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'split_of',
-           'prepare_source', 'prepare', 'manifest_clips']
+__all__ = ['WORKER_DEVICE', 'FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts', 'segment_bounds', 'FaceRecorder',
+           'other_faces', 'face_segment', 'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer',
+           'FixedScorer', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
 @dataclass
@@ -130,13 +130,17 @@ def shifted_audio(wave: np.ndarray, start: int, stop: int, offset: int = 0, fps:
     if hi > lo: out[lo - a:hi - a] = wave[lo:hi]
     return out
 
+WORKER_DEVICE = "LATENTSYNC_WORKER_DEVICE"   # set in each pool worker to the device its GPU steps use
+
 class SNetScorer:
-    "The official sync filter's judge: LSE offset and confidence of a clip with syncnet_python's S network."
+    """The official sync filter's judge: LSE offset and confidence of a clip with syncnet_python's S network. On
+    `device` (default: the device `prepare` gave this worker, else CUDA when present, else the CPU)."""
     def __init__(self, syncnet, device=None): self.syncnet, self.device, self._net = syncnet, device, None
     def __call__(self, clip: Path) -> tuple[int, float]:
         from latentsync.metrics import load_eval_syncnet, sync_metrics
         if self._net is None:
-            self._net = self.syncnet if not isinstance(self.syncnet, (str, os.PathLike)) else load_eval_syncnet(self.syncnet, self.device)
+            device = self.device or os.environ.get(WORKER_DEVICE)
+            self._net = self.syncnet if not isinstance(self.syncnet, (str, os.PathLike)) else load_eval_syncnet(self.syncnet, device)
         m = sync_metrics(clip, self._net, min_track=1, min_size=0)
         return m.offset, m.lse_c
 
@@ -234,17 +238,29 @@ def _source_key(p: Path) -> str:
     st = p.stat()
     return hashlib.sha1(f"{p.name}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
 
-def _share_cores(threads: int):
-    "In a pool worker: torch uses its share of the cores (N workers x all cores each would oversubscribe them)."
+def _share_cores(threads: int, devices: tuple = (), counter=None):
+    """In a pool worker: torch uses its share of the cores (N workers x all cores each would oversubscribe them), and
+    the worker takes the next of `devices` in turn (its GPU steps run there: `WORKER_DEVICE`)."""
     import torch; torch.set_num_threads(threads)
+    if devices and counter is not None:
+        with counter.get_lock(): rank = counter.value; counter.value += 1
+        os.environ[WORKER_DEVICE] = devices[rank % len(devices)]
+
+def worker_devices(devices=None) -> tuple:
+    "The devices pool workers take in turn: `devices` as given, or every visible CUDA device (none: the CPU)."
+    if devices is not None: return tuple(str(d) for d in devices)
+    import torch
+    return tuple(f"cuda:{i}" for i in range(torch.cuda.device_count()))
 
 def _save_json(path: Path, obj):
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp"); tmp.write_text(json.dumps(obj)); os.replace(tmp, path)
 
 def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: PrepareConfig | None = None, scorer=None,
-            workers: int = 1, scheduler=None, detector=None, progress: bool = True) -> dict:
+            workers: int = 1, scheduler=None, detector=None, progress: bool = True, devices=None) -> dict:
     """Prepare every video of `raw_dir` into `out_dir` (aligned clips and `manifest.csv`); resumable. Returns
-    {'rows', 'summary', 'seconds'}. `scorer`: sync judge (`SNetScorer(syncnet_v2.model)`); None: sync not checked."""
+    {'rows', 'summary', 'seconds'}. `scorer`: sync judge (`SNetScorer(syncnet_v2.model)`); None: sync not checked.
+    `devices`: the devices the local pool's workers take in turn for their GPU steps (default every visible GPU; on a
+    Dask cluster each worker uses its own, e.g. one worker per GPU with dask-cuda's `LocalCUDACluster`)."""
     from tqdm.auto import tqdm
     from latentsync.metrics import video_files
     from latentsync.prepare import prepare_source as work, PrepareConfig as Config, _share_cores  # by module: what workers import
@@ -277,8 +293,9 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed as done_first
         # fresh interpreters: mediapipe's and torch's threads do not survive a fork
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_share_cores,
-                                 initargs=(max(1, (os.cpu_count() or 1) // workers),)) as pool:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_share_cores,
+                                 initargs=(max(1, (os.cpu_count() or 1) // workers), worker_devices(devices), ctx.Value("i", 0))) as pool:
             futures = {pool.submit(work, p, out_dir, cfg, scorer, detector): p for p in todo}
             for fut in done_first(futures): finished(futures[fut], fut.result()); bar.update()
     else:
