@@ -1,7 +1,12 @@
 """Training in the synthetic world (nbs/18_synthetic.ipynb), at full size, on the CPU: what the notebook's slow cells show.
 
     python bench/synthetic.py main [--root runs/world] [--seed 0]          # world, VAE, Whisper, SyncNet, stage 1, stage 2, judged
-    python bench/synthetic.py ablations [--root runs/world] [--seeds 0 1 2]  # the paper's ablations in miniature
+    python bench/synthetic.py ablations [--root runs/world] [--seeds 0 1 2] [--threads N]  # the paper's ablations in miniature
+
+The ablations train under `ABLATION_BUDGET` into `--root`/ablations. On 2 cores, processes of one thread each (one per
+seed: `OMP_NUM_THREADS=1 ... --seeds 0 --threads 1`, ...) get more done than one process of two threads (1.4 to 1.6
+times the steps per second in short runs of each stage: the tiny models do not keep two threads busy); a last
+`ablations --seeds 0 1 2` then only gathers the finished runs into one table.
 
 Everything lands under --root (default `runs/world`, ignored by git): `world/` (clips, truth, manifest), `vae/`, `whisper/`, one
 folder per training run (reused when finished, resumed when not) and `judged.json` beside each judged U-Net. Each run's
@@ -9,25 +14,20 @@ figures are printed as a table and written to bench/results/synthetic_<what>.jso
 same folders (set LATENTSYNC_WORLD to --root), so running them after this only draws the figures.
 """
 import argparse, json, time, warnings
+
+import torch
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from latentsync.synthetic import make_world, fit_vae, fit_whisper, run_world, WorldBudget
+from latentsync.synthetic import prepare_world, run_world, WorldBudget, ABLATION_BUDGET, ABLATIONS, run_ablation, ablation_table
 
 
 def prepare(root: Path, budget: WorldBudget) -> tuple[Path, Path, Path]:
-    world, vae, whisper = root/"world", root/"vae", root/"whisper"
-    if not (world/"manifest.csv").exists():
-        t0 = time.time(); make_world(world); print(f"world: {time.time() - t0:.0f} s", flush=True)
-    if not (vae/"config.json").exists():
-        t0 = time.time(); fit = fit_vae(world, vae, steps=budget.vae_steps)
-        (root/"vae_fit.json").write_text(json.dumps({k: fit[k] for k in ("psnr", "mouth_psnr", "latent_rescale", "loss")}))
-        print(f"VAE: held-out PSNR {fit['psnr']:.2f} dB, mouth {fit['mouth_psnr']:.2f} dB ({time.time() - t0:.0f} s)", flush=True)
-    if not (whisper/"config.json").exists():
-        t0 = time.time(); fit = fit_whisper(world, whisper, steps=budget.whisper_steps)
-        (root/"whisper_fit.json").write_text(json.dumps({k: fit[k] for k in ("unexplained_before", "unexplained", "loss")}))
-        print(f"Whisper: held-out spectrum unexplained {fit['unexplained_before']:.3f} -> {fit['unexplained']:.3f} ({time.time() - t0:.0f} s)", flush=True)
-    return world, vae, whisper
+    made = prepare_world(root, budget)
+    for k, v in made["seconds"].items(): print(f"{k}: {v:.0f} s", flush=True)
+    print(f"VAE: held-out PSNR {made['vae']['psnr']:.2f} dB, mouth {made['vae']['mouth_psnr']:.2f} dB", flush=True)
+    print(f"Whisper: held-out spectrum unexplained {made['whisper']['unexplained_before']:.3f} -> {made['whisper']['unexplained']:.3f}", flush=True)
+    return root/"world", root/"vae", root/"whisper"
 
 
 def figures(res: dict) -> dict:
@@ -52,22 +52,26 @@ if __name__ == "__main__":
     ap.add_argument("--root", type=Path, default=Path("runs/world"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--budget", default="{}", help='JSON overrides of WorldBudget, e.g. \'{"stage1_steps": 500}\'')
+    ap.add_argument("--budget", default="{}", help='JSON overrides of the budget (WorldBudget() for main, ABLATION_BUDGET for '
+                    'ablations), e.g. \'{"stage1_steps": 500}\'')
+    ap.add_argument("--threads", type=int, default=None, help="torch threads of this process (default: torch's choice)")
     a = ap.parse_args()
     warnings.simplefilter("ignore")
-    budget = replace(WorldBudget(), **json.loads(a.budget))
+    if a.threads: torch.set_num_threads(a.threads)
+    budget = replace(WorldBudget() if a.what == "main" else ABLATION_BUDGET, **json.loads(a.budget))
     print("budget:", asdict(budget), flush=True)
-    world, vae, whisper = prepare(a.root, budget)
+    world, vae, whisper = prepare(a.root, replace(WorldBudget(), vae_steps=budget.vae_steps, whisper_steps=budget.whisper_steps))
     t0 = time.time()
     if a.what == "main":
         res = run_world(world, a.root, vae, a.seed, budget, whisper=whisper)
         save([{**figures(res), "seconds": round(time.time() - t0)}], "main")
     else:
-        variants = [dict(), dict(sync_loss=False), dict(trepa=False), dict(mixed_noise=False), dict(syncnet_frames=5)]
-        rows = []
+        rows, results = [], []
         for seed in a.seeds:
-            for v in variants:
+            for name in ABLATIONS:
                 t1 = time.time()
-                stages = ("syncnet",) if v.get("syncnet_frames") == 5 else ("syncnet", "stage1", "stage2")
-                res = run_world(world, a.root, vae, seed, budget, stages=stages, whisper=whisper, **v)
-                rows.append({**figures(res), "seconds": round(time.time() - t1)}); save(rows, "ablations")
+                res = run_ablation(a.root, name, seed, budget)
+                results.append(res)
+                rows.append({"variant": name, **figures(res), "seconds": round(time.time() - t1)})
+                save(rows, "ablations_seeds" + "_".join(map(str, a.seeds)))
+        print(ablation_table(results), flush=True)

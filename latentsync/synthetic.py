@@ -15,11 +15,12 @@ from .core import sample_data
 from .video import MODEL_FPS
 
 # %% auto #0
-__all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'Identity',
-           'random_identity', 'mouth_shape', 'render_face', 'mouth_track', 'smooth_walk', 'render_clip',
-           'voice_variant', 'speech_segments', 'make_world', 'load_truth', 'read_opening', 'pearson', 'world_frames',
-           'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper', 'WorldBudget', 'world_config',
-           'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'mouth_box', 'audio_reliance']
+__all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'ABLATION_BUDGET',
+           'ABLATIONS', 'ABLATION_FIGURES', 'Identity', 'random_identity', 'mouth_shape', 'render_face', 'mouth_track',
+           'smooth_walk', 'render_clip', 'voice_variant', 'speech_segments', 'make_world', 'load_truth', 'read_opening',
+           'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper', 'WorldBudget',
+           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'prepare_world', 'mouth_box',
+           'audio_reliance', 'run_ablation', 'ablation_table']
 
 # %% ../nbs/18_synthetic.ipynb #1a25d882
 FACE_SIZE = 64               # the synthetic faces are aligned crops of this size
@@ -421,38 +422,47 @@ def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = 1.5,
     return out
 
 # %% ../nbs/18_synthetic.ipynb #80fe7fb2
-def run_name(stage: str, seed: int, syncnet_frames: int = 16, sync_loss: bool = True, trepa: bool = True, mixed_noise: bool = True) -> str:
-    "The folder name of a run in the world: what it depends on, and nothing else (runs are shared between variants)."
+def run_name(stage: str, seed: int, syncnet_frames: int = 16, sync_loss: bool = True, trepa: bool = True, mixed_noise: bool = True,
+             stage1_mixed_noise: bool | None = None) -> str:
+    """The folder name of a run in the world: what it depends on, and nothing else (runs are shared between variants).
+    `stage1_mixed_noise`: stage 1's noise where it differs from stage 2's (None: the same)."""
     if stage == "syncnet": return f"syncnet{syncnet_frames}_seed{seed}"
-    noise = "mixed" if mixed_noise else "plain"
-    if stage == "stage1": return f"stage1_{noise}_seed{seed}"
-    return f"stage2_{noise}{'' if sync_loss else '_nosync'}{'' if trepa else '_notrepa'}_seed{seed}"
+    noise = lambda mixed: "mixed" if mixed else "plain"
+    s1 = mixed_noise if stage1_mixed_noise is None else stage1_mixed_noise
+    if stage == "stage1": return f"stage1_{noise(s1)}_seed{seed}"
+    start = "" if s1 == mixed_noise else f"_from_{noise(s1)}"
+    return f"stage2_{noise(mixed_noise)}{'' if sync_loss else '_nosync'}{'' if trepa else '_notrepa'}{start}_seed{seed}"
 
 def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 0, budget: WorldBudget = WorldBudget(),
               syncnet_frames: int = 16, sync_loss: bool = True, trepa: bool = True, mixed_noise: bool = True,
-              stages: tuple = ("syncnet", "stage1", "stage2"), whisper: str | Path = "whisper-tiny", progress: bool = True) -> dict:
+              stages: tuple = ("syncnet", "stage1", "stage2"), whisper: str | Path = "whisper-tiny", progress: bool = True,
+              stage1_mixed_noise: bool | None = None, judged: tuple = ("stage1", "stage2")) -> dict:
     """Train `stages` in the world with `latentsync.train_runs.train` (a finished run in `root` is reused, an unfinished
-    one resumed), then judge stage 1 and stage 2 with `mouth_sync` on held-out dubbing jobs, scored by the trained SyncNet.
-    Returns the SyncNet's held-out accuracy and loss, each stage's figures, and the run folders."""
+    one resumed), then judge the trained stages named in `judged` with `mouth_sync` on held-out dubbing jobs, scored by the
+    trained SyncNet. `mixed_noise` is the noise of both stages, unless `stage1_mixed_noise` sets stage 1's apart.
+    Returns the SyncNet's held-out accuracy and loss, each judged stage's figures, and the run folders."""
     from latentsync.train_runs import train, load_trained_syncnet
     from latentsync.pipeline import load_models
     root = Path(root)
-    runs = {s: root/run_name(s, seed, syncnet_frames, sync_loss, trepa, mixed_noise) for s in ("syncnet", "stage1", "stage2")}
+    runs = {s: root/run_name(s, seed, syncnet_frames, sync_loss, trepa, mixed_noise, stage1_mixed_noise) for s in ("syncnet", "stage1", "stage2")}
     res = {"seed": seed, "syncnet_frames": syncnet_frames, "sync_loss": sync_loss, "trepa": trepa, "mixed_noise": mixed_noise,
            "runs": {k: str(v) for k, v in runs.items()}}
     cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else "tiny_5", sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise,
                whisper=whisper)
+    def fit(stage, config):                 # a run that finished these steps is read back, not entered again
+        summary = runs[stage]/"summary.json"
+        if summary.exists() and (s := json.loads(summary.read_text()))["steps"] >= s["of"] == config["train"]["steps"]: return s
+        return train(stage, config, runs[stage], progress=progress)
     if "syncnet" in stages:
-        res["syncnet"] = train("syncnet", world_config("syncnet", world, vae, seed, budget, **cfg), runs["syncnet"], progress=progress)["final"]
+        res["syncnet"] = fit("syncnet", world_config("syncnet", world, vae, seed, budget, **cfg))["final"]
     if "stage1" in stages:
-        train("stage1", world_config("stage1", world, vae, seed, budget, **cfg), runs["stage1"], progress=progress)
+        fit("stage1", world_config("stage1", world, vae, seed, budget, **{**cfg, "mixed_noise": mixed_noise if stage1_mixed_noise is None else stage1_mixed_noise}))
     if "stage2" in stages:
-        train("stage2", world_config("stage2", world, vae, seed, budget, init=runs["stage1"], syncnet=runs["syncnet"], **cfg),
-              runs["stage2"], progress=progress)
+        fit("stage2", world_config("stage2", world, vae, seed, budget, init=runs["stage1"], syncnet=runs["syncnet"], **cfg))
     judge = load_trained_syncnet(runs["syncnet"]) if (runs["syncnet"]/"syncnet").is_dir() else None
     jobs = dubbing_jobs(world, budget.eval_jobs)
     for stage in ("stage1", "stage2"):
-        if stage in stages and budget.eval_jobs:
+        if stage in stages and stage in judged and budget.eval_jobs:
             res[stage] = _judged(runs[stage], lambda: mouth_sync(load_models(runs[stage], device="cpu"), jobs, budget.eval_steps,
                                                                   syncnet=judge, progress=progress), (len(jobs), budget.eval_steps, "r within jobs"))
     return res
@@ -472,6 +482,25 @@ def _judged(run: Path, judge, key) -> dict:
     fj.write_text(json.dumps({"stamp": stamp, "figures": {k: v for k, v in res.items() if isinstance(v, float)}}))
     np.savez(fz, truth=res["truth"], **{f"frames_{c}": v for c, v in res["frames"].items()}, **{f"read_{c}": v for c, v in res["read"].items()})
     return res
+
+# %% ../nbs/18_synthetic.ipynb #b5d3b76c
+def prepare_world(root: str | Path, budget: WorldBudget = WorldBudget(), progress: bool = True) -> dict:
+    """The world (`make_world`), its VAE (`fit_vae`) and its Whisper (`fit_whisper`) in `root/"world"`, `root/"vae"` and
+    `root/"whisper"`, each made only when missing. Returns the VAE's and the Whisper's fit figures (kept in
+    `vae_fit.json` and `whisper_fit.json`) and the seconds of what it made this time."""
+    import time
+    root, seconds = Path(root), {}
+    def timed(name, fn):
+        t0 = time.time(); out = fn(); seconds[name] = round(time.time() - t0, 1); return out
+    if not (root/"world"/"manifest.csv").exists(): timed("world", lambda: make_world(root/"world", progress=progress))
+    if not (root/"vae"/"config.json").exists():
+        fit = timed("vae", lambda: fit_vae(root/"world", root/"vae", steps=budget.vae_steps, progress=progress))
+        (root/"vae_fit.json").write_text(json.dumps({k: fit[k] for k in ("psnr", "mouth_psnr", "latent_rescale", "loss")}))
+    if not (root/"whisper"/"config.json").exists():
+        fit = timed("whisper", lambda: fit_whisper(root/"world", root/"whisper", steps=budget.whisper_steps, progress=progress))
+        (root/"whisper_fit.json").write_text(json.dumps({k: fit[k] for k in ("unexplained_before", "unexplained", "loss")}))
+    return {"vae": json.loads((root/"vae_fit.json").read_text()), "whisper": json.loads((root/"whisper_fit.json").read_text()),
+            "seconds": seconds}
 
 # %% ../nbs/18_synthetic.ipynb #941ce5e2
 def mouth_box(h: int, w: int) -> tuple[slice, slice]:
@@ -501,3 +530,38 @@ def audio_reliance(unet, vae, dataset, n: int = 16, t: tuple = (50, 500), seed: 
     own, oth = mse(batch["audio"]), mse(batch["audio"][other])
     unet.train(was)
     return {"mse_own": own, "mse_other": oth, "gain": oth / own - 1}
+
+# %% ../nbs/18_synthetic.ipynb #f3e7421a
+ABLATION_BUDGET = WorldBudget(syncnet_steps=500, syncnet_warmup=125, stage1_steps=500, stage2_steps=50)
+
+ABLATIONS = {"full recipe": {}, "no SyncNet loss": dict(sync_loss=False), "no TREPA": dict(trepa=False),
+             "plain noise": dict(mixed_noise=False), "SyncNet 5 frames": dict(syncnet_frames=5)}
+
+def run_ablation(root: str | Path, name: str, seed: int = 0, budget: WorldBudget = ABLATION_BUDGET, progress: bool = False) -> dict:
+    """The variant `name` of `ABLATIONS` at `seed`, trained under `budget` into `root/"ablations"` with the world, VAE and
+    Whisper of `root`. The variants of a seed share its SyncNet and its stage 1 (mixed noise: stage 1 has no temporal
+    layers, so it sees every frame's noise as N(0, I) either way; "plain noise" changes stage 2's noise). Only stage 2 is
+    judged; "SyncNet 5 frames" trains a SyncNet only, judged by its held-out accuracy."""
+    if name not in ABLATIONS: raise ValueError(f"Unknown ablation {name!r}; one of: {', '.join(ABLATIONS)}.")
+    root, v = Path(root), ABLATIONS[name]
+    stages = ("syncnet",) if v.get("syncnet_frames") == 5 else ("syncnet", "stage1", "stage2")
+    res = run_world(root/"world", root/"ablations", root/"vae", seed, budget, stages=stages, whisper=root/"whisper",
+                    progress=progress, stage1_mixed_noise=True, judged=("stage2",), **v)
+    return {"variant": name, **res}
+
+ABLATION_FIGURES = {"SyncNet acc.": ("syncnet", "val_accuracy"), "r target": ("stage2", "r_target"), "r shuffled": ("stage2", "r_shuffled"),
+                    "r silent": ("stage2", "r_silent"), "r source": ("stage2", "r_source"), "conf. target": ("stage2", "conf_target"),
+                    "conf. shuffled": ("stage2", "conf_shuffled")}
+
+def ablation_table(results: list[dict]) -> str:
+    "A markdown table of `run_ablation` results: per variant, the seeds and mean ± standard deviation of each figure."
+    names = list(dict.fromkeys(r["variant"] for r in results))
+    lines = ["| variant | seeds | " + " | ".join(ABLATION_FIGURES) + " |", "|---|---|" + "---|" * len(ABLATION_FIGURES)]
+    for name in names:
+        rs = [r for r in results if r["variant"] == name]
+        cells = []
+        for stage, key in ABLATION_FIGURES.values():
+            vals = [r[stage][key] for r in rs if key in r.get(stage, {})]
+            cells.append(f"{np.mean(vals):.3f} ± {np.std(vals):.3f}" if vals else "-")
+        lines.append(f"| {name} | {', '.join(str(r['seed']) for r in rs)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
