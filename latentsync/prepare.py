@@ -183,7 +183,11 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
     points, boxes, thumbs = track_faces((f for _, c in reader.chunks(32) for f in c), recorder, total=len(reader), thumbnails=True)
     others = other_faces(recorder.found, boxes)
     tick("faces", t0); t0 = time.perf_counter()
-    cuts = scene_cuts(source) if cfg.shots == "pyscenedetect" else None
+    try: cuts = scene_cuts(source) if cfg.shots == "pyscenedetect" else None
+    except ImportError: raise
+    except Exception as e:                                      # one unreadable file never stops the run
+        return {"rows": [base | {"status": "dropped", "reason": f"unreadable (PySceneDetect: {str(e).splitlines()[0][:160]})"}],
+                "seconds": times, "duration_s": len(reader) / MODEL_FPS}
     segments = [seg for s, e in shot_bounds(thumbs, cuts) for seg in segment_bounds(s, e, cfg.min_seconds, cfg.max_seconds)]
     tick("shots", t0)
     if not segments:
