@@ -137,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
                     "scenedetect==0.6.7.1)")
     pr.add_argument("--several-faces", action="store_true", help="keep segments where another large face is seen (default: "
                     "drop them, as the official 'exactly one face' filter)")
+    pr.add_argument("--hyperiqa", default=None, metavar="koniq_pretrained.pkl", help="judge visual quality with hyperIQA, as "
+                    "official (default: sharpness and exposure of the aligned face)")
+    pr.add_argument("--min-hyperiqa", type=float, default=40.0, help="hyperIQA score to keep a clip (official 40)")
     pr.add_argument("--device", default=None, help="device of the sync network (default: CUDA when present, else CPU)")
     t = sub.add_parser("train", help="train SyncNet, stage 1 or stage 2 from a config file (one process, or many with accelerate launch)",
                        description="Train as CONFIG says, into --out: config.yaml (the resolved config), checkpoints/ (the last "
@@ -239,9 +242,10 @@ def _prepare(a) -> None:
     if not 0 <= a.crf <= 51: raise ValueError(f"--crf must be in 0..51, got {a.crf}.")
     if a.max_gap < 0 or a.min_face < 0: raise ValueError("--max-gap and --min-face must be >= 0.")
     if a.syncnet is not None and not Path(a.syncnet).is_file(): raise FileNotFoundError(f"SyncNet weights not found: {a.syncnet}")
+    if a.hyperiqa is not None and not Path(a.hyperiqa).is_file(): raise FileNotFoundError(f"hyperIQA weights not found: {a.hyperiqa}")
     cfg = PrepareConfig(resolution=a.resolution, min_seconds=a.min_seconds, max_seconds=a.max_seconds, min_conf=a.min_conf,
                         max_offset=a.max_offset, crf=a.crf, max_gap=a.max_gap, min_face=a.min_face, single_face=not a.several_faces,
-                        shots=a.shots)
+                        shots=a.shots, hyperiqa=a.hyperiqa, min_hyperiqa=a.min_hyperiqa)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         res = prepare(a.raw_dir, a.out_dir, cfg, SNetScorer(a.syncnet, a.device) if a.syncnet else None, a.workers, a.scheduler)

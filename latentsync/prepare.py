@@ -9,15 +9,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 import soundfile as sf
+import torch
+from torch import nn
 
 from .audio import ffmpeg_exe, load_audio, SAMPLE_RATE
 from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['WORKER_DEVICE', 'FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts', 'segment_bounds', 'FaceRecorder',
-           'other_faces', 'face_segment', 'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer',
-           'FixedScorer', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
+__all__ = ['WORKER_DEVICE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts',
+           'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment', 'visual_quality', 'check_quality',
+           'shifted_audio', 'SNetScorer', 'FixedScorer', 'HyperIQA', 'load_hyperiqa', 'hyperiqa_input',
+           'hyperiqa_score', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
 @dataclass
@@ -37,6 +40,8 @@ class PrepareConfig:
                                    # samples score 18-36 (10-20 at half size), a Gaussian blur of sigma 2 3-5
     min_brightness: float = 30.0   # mean grey level of the aligned face
     max_brightness: float = 225.0
+    hyperiqa: str | None = None    # koniq_pretrained.pkl: judge quality with hyperIQA instead, as official
+    min_hyperiqa: float = 40.0     # hyperIQA score to keep a clip (official 40, KonIQ scale 0-100)
     crf: int = 18                  # the one encode of each clip
     splits: tuple = (0.9, 0.05, 0.05)   # train / val / test, by source video
 
@@ -50,13 +55,18 @@ def shot_bounds(thumbs: np.ndarray, cuts: list[int] | None = None) -> list[tuple
     cuts = sorted({int(c) for c in cuts if 0 < c < len(thumbs)})
     return [(int(s), int(e)) for s, e in zip([0] + cuts, cuts + [len(thumbs)]) if e > s]
 
+def _need_scenedetect():
+    "A clear ImportError when PySceneDetect is not installed."
+    import importlib.util
+    if importlib.util.find_spec("scenedetect") is None:
+        raise ImportError("Shot detection with PySceneDetect needs it: pip install --no-deps scenedetect==0.6.7.1 "
+                          "(0.7 would install a second OpenCV over mediapipe's; --no-deps keeps its CLI's click pin out).")
+
 def scene_cuts(video: str | os.PathLike, threshold: float = 2.0, fps: float = MODEL_FPS) -> list[int]:
     """The first frames (at `fps`) of the shots after the first, by PySceneDetect's adaptive detector, as the official
     `detect_shot.py` runs it (`detect-adaptive --threshold 2`). Needs `pip install --no-deps scenedetect==0.6.7.1`."""
-    try: from scenedetect import detect, AdaptiveDetector
-    except ImportError:
-        raise ImportError("Shot detection with PySceneDetect needs it: pip install --no-deps scenedetect==0.6.7.1 "
-                          "(0.7 would install a second OpenCV over mediapipe's; --no-deps keeps its CLI's click pin out).") from None
+    _need_scenedetect()
+    from scenedetect import detect, AdaptiveDetector
     scenes = detect(str(video), AdaptiveDetector(adaptive_threshold=threshold), show_progress=False)
     return [round(start.get_seconds() * fps) for start, _ in scenes[1:]]
 
@@ -114,7 +124,11 @@ def visual_quality(faces: np.ndarray) -> dict:
             "brightness": float(np.median([g.mean() for g in grey]))}
 
 def check_quality(q: dict, cfg: PrepareConfig):
-    "Raise `Dropped` (with the measured value and the limit) when `visual_quality`'s scores are outside `cfg`'s limits."
+    """Raise `Dropped` (with the measured value and the limit) when the scores are outside `cfg`'s limits. With
+    `cfg.hyperiqa`, hyperIQA's score (`q['hyperiqa']`) alone decides, as in the official filter."""
+    if cfg.hyperiqa is not None:
+        if q["hyperiqa"] < cfg.min_hyperiqa: raise Dropped(f"low visual quality (hyperIQA {q['hyperiqa']:.1f} < {cfg.min_hyperiqa:g})")
+        return
     if q["sharpness"] < cfg.min_sharpness: raise Dropped(f"blurred (sharpness {q['sharpness']:.1f} < {cfg.min_sharpness:g})")
     if not cfg.min_brightness <= q["brightness"] <= cfg.max_brightness:
         raise Dropped(f"badly exposed (brightness {q['brightness']:.0f} outside {cfg.min_brightness:g}-{cfg.max_brightness:g})")
@@ -150,9 +164,112 @@ class FixedScorer:
     def __call__(self, clip: Path) -> tuple[int, float]:
         return next((v for k, v in self.answers.items() if Path(clip).name.startswith(k + "__")), self.default)
 
+# %% ../nbs/08_prepare.ipynb #049e54d4
+class _LDAResNet50(nn.Module):
+    """hyperIQA's backbone: torchvision's ResNet-50 stages, plus a "local distortion aware" branch after each (1x1 conv,
+    7x7 average pool, linear) whose outputs, concatenated, are the target network's input vector (`out` long)."""
+    def __init__(self, lda: int = 16, out: int = 224):
+        super().__init__()
+        from torchvision.models import resnet50
+        r = resnet50()
+        self.conv1, self.bn1, self.relu, self.maxpool = r.conv1, r.bn1, r.relu, r.maxpool
+        self.layer1, self.layer2, self.layer3, self.layer4 = r.layer1, r.layer2, r.layer3, r.layer4
+        branch = lambda c, k: nn.Sequential(nn.Conv2d(c, k, 1, bias=False), nn.AvgPool2d(7, 7))
+        self.lda1_pool, self.lda1_fc = branch(256, 16), nn.Linear(16 * 8 * 8, lda)      # 56x56 maps -> 8x8
+        self.lda2_pool, self.lda2_fc = branch(512, 32), nn.Linear(32 * 4 * 4, lda)      # 28x28 -> 4x4
+        self.lda3_pool, self.lda3_fc = branch(1024, 64), nn.Linear(64 * 2 * 2, lda)     # 14x14 -> 2x2
+        self.lda4_pool, self.lda4_fc = nn.AvgPool2d(7, 7), nn.Linear(2048, out - 3 * lda)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        vec = []
+        for k in range(1, 5):
+            x = getattr(self, f"layer{k}")(x)
+            vec.append(getattr(self, f"lda{k}_fc")(getattr(self, f"lda{k}_pool")(x).flatten(1)))
+        return torch.cat(vec, 1), x                               # (B, out), the last feature map (B, 2048, 7, 7)
+
+class HyperIQA(nn.Module):
+    """hyperIQA, the official visual-quality judge, in the layout of `koniq_pretrained.pkl` (the official
+    `HyperNet(16, 112, 224, 112, 56, 28, 14, 7)`). `forward(x)`: ImageNet-normalised 224x224 RGB (B, 3, 224, 224) ->
+    scores (B,), KonIQ scale."""
+    def __init__(self, lda: int = 16, hyper: int = 112, sizes=(224, 112, 56, 28, 14), feature: int = 7):
+        super().__init__()
+        self.sizes, self.feature = tuple(sizes), feature
+        self.res = _LDAResNet50(lda, sizes[0])
+        self.conv1 = nn.Sequential(nn.Conv2d(2048, 1024, 1), nn.ReLU(), nn.Conv2d(1024, 512, 1), nn.ReLU(),
+                                   nn.Conv2d(512, hyper, 1), nn.ReLU())
+        for k, (i, o) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), 1):   # the generators of the target layers
+            setattr(self, f"fc{k}w_conv", nn.Conv2d(hyper, i * o // feature ** 2, 3, padding=1))
+            setattr(self, f"fc{k}b_fc", nn.Linear(hyper, o))
+        k = len(self.sizes)
+        setattr(self, f"fc{k}w_fc", nn.Linear(hyper, self.sizes[-1])); setattr(self, f"fc{k}b_fc", nn.Linear(hyper, 1))
+
+    def target_params(self, x) -> tuple[torch.Tensor, list]:
+        "The target network's input vectors (B, 224) and, per image, its layers' [(weight (B, out, in), bias (B, out)), ...]."
+        vec, feat = self.res(x)
+        h = self.conv1(feat)
+        pooled = h.mean((2, 3))
+        layers = [(getattr(self, f"fc{k}w_conv")(h).reshape(len(x), o, i), getattr(self, f"fc{k}b_fc")(pooled))
+                  for k, (i, o) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), 1)]
+        k = len(self.sizes)
+        layers.append((getattr(self, f"fc{k}w_fc")(pooled)[:, None], getattr(self, f"fc{k}b_fc")(pooled)))
+        return vec, layers
+
+    @staticmethod
+    def target(vec, layers) -> torch.Tensor:
+        "Each image's own network: sigmoid after every layer but the last."
+        q = vec
+        for n, (w, b) in enumerate(layers):
+            q = torch.einsum("boi,bi->bo", w, q) + b
+            if n < len(layers) - 1: q = torch.sigmoid(q)
+        return q[:, 0]
+
+    def forward(self, x): return self.target(*self.target_params(x))
+
+def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
+    "hyperIQA from the official `koniq_pretrained.pkl` (a state dict), in eval mode on `device` (default CUDA when present)."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"hyperIQA weights not found: {path} (the official koniq_pretrained.pkl)")
+    try: sd = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e: raise ValueError(f"{path} is not a readable PyTorch file ({str(e).splitlines()[0][:200]}).") from None
+    if isinstance(sd, dict) and isinstance(sd.get("state_dict"), dict): sd = sd["state_dict"]
+    net = HyperIQA()
+    want = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}   # unused in eval; older files lack them
+    if isinstance(sd, dict): sd = {k: v for k, v in sd.items() if not k.endswith("num_batches_tracked")}
+    if not isinstance(sd, dict) or set(sd) != set(want) or any(tuple(sd[k].shape) != tuple(v.shape) for k, v in want.items()):
+        keys = set(sd) if isinstance(sd, dict) else set()
+        raise ValueError(f"{path} is not hyperIQA's koniq_pretrained.pkl: {len(want.keys() - keys)} of its {len(want)} tensors "
+                         f"missing, {len(keys - want.keys())} unexpected" + (" (other shapes)" if keys == want.keys() else "")
+                         + f"; e.g. {sorted(want.keys() - keys)[:2] or sorted(keys - want.keys())[:2]}.")
+    net.load_state_dict(sd, strict=False)                       # every other tensor is there, checked above
+    device = device or os.environ.get(WORKER_DEVICE) or ("cuda" if torch.cuda.is_available() else "cpu")
+    return net.eval().requires_grad_(False).to(device)
+
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+
+def hyperiqa_input(faces: np.ndarray, size: int = 224) -> torch.Tensor:
+    "The official filter's input: the first, middle and last aligned faces (N, H, W, 3 RGB uint8), /255, centre crop `size`, ImageNet-normalised."
+    picks = np.ascontiguousarray(faces[[0, len(faces) // 2, len(faces) - 1]])
+    h, w = picks.shape[1:3]
+    if min(h, w) < size: raise ValueError(f"hyperIQA looks at a {size}x{size} centre crop; the faces are {w}x{h}.")
+    t, l = int(round((h - size) / 2)), int(round((w - size) / 2))       # as torchvision's CenterCrop
+    x = torch.from_numpy(picks[:, t:t + size, l:l + size]).permute(0, 3, 1, 2).float() / 255
+    return (x - torch.tensor(IMAGENET_MEAN)[:, None, None]) / torch.tensor(IMAGENET_STD)[:, None, None]
+
+_HYPERIQA = {}                                                  # loaded once per process: {(path, device): net}
+
+def hyperiqa_score(faces: np.ndarray, net) -> float:
+    "The official quality score of aligned faces: hyperIQA's mean over the first, middle and last frames. `net`: a `HyperIQA` or the path of its weights."
+    if not isinstance(net, nn.Module):
+        key = (str(Path(net).resolve()), os.environ.get(WORKER_DEVICE))
+        if key not in _HYPERIQA: _HYPERIQA[key] = load_hyperiqa(net)
+        net = _HYPERIQA[key]
+    p = next(net.parameters())
+    with torch.no_grad(): return float(net(hyperiqa_input(faces).to(p.device, p.dtype)).mean())
+
 # %% ../nbs/08_prepare.ipynb #105f1bc7
 FIELDS = ["clip", "source", "start_s", "end_s", "frames", "fps", "bridged", "face_px", "sync_offset", "sync_conf",
-          "sharpness", "brightness", "split", "status", "reason"]
+          "sharpness", "brightness", "hyperiqa", "split", "status", "reason"]
 
 def split_of(source: str, splits=(0.9, 0.05, 0.05)) -> str:
     "train / val / test for a source video, from a hash of its name: all its clips on one side, the same on every run."
@@ -202,7 +319,8 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
             row["face_px"] = round(float(np.nanmedian(np.maximum(boxes[s:e, 2] - boxes[s:e, 0], boxes[s:e, 3] - boxes[s:e, 1]))), 1)
             faces = np.concatenate([align_faces(c, al[k - s:k - s + len(c)]) for k, c in reader.chunks(32, s, e)])
             tick("align", t0); t0 = time.perf_counter()
-            q = visual_quality(faces); row |= {k: round(v, 2) for k, v in q.items()}
+            q = visual_quality(faces) | ({"hyperiqa": hyperiqa_score(faces, cfg.hyperiqa)} if cfg.hyperiqa is not None else {})
+            row |= {k: round(v, 2) for k, v in q.items()}
             check_quality(q, cfg); tick("quality", t0)
             row["clip"] = f"clips/{_clip_name(source, s, e)}"
             _write_clip(out_dir/row["clip"], faces, wave, s, e, scorer, cfg, row, tick)
@@ -270,9 +388,8 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
     from latentsync.prepare import prepare_source as work, PrepareConfig as Config, _share_cores  # by module: what workers import
     cfg, out_dir = Config(**vars(cfg or PrepareConfig())), Path(out_dir)
     if cfg.shots not in ("thumbnails", "pyscenedetect"): raise ValueError(f"shots must be 'thumbnails' or 'pyscenedetect', got {cfg.shots!r}.")
-    if cfg.shots == "pyscenedetect":
-        import importlib.util
-        if importlib.util.find_spec("scenedetect") is None: scene_cuts(raw_dir)          # raises its ImportError, before any work
+    if cfg.shots == "pyscenedetect": _need_scenedetect()           # before any work
+    if cfg.hyperiqa is not None: load_hyperiqa(cfg.hyperiqa, "cpu")  # a missing or wrong file fails here, not in every worker
     sources = video_files(raw_dir)
     (out_dir/".sources").mkdir(parents=True, exist_ok=True)
     if scorer is None: warnings.warn("Sync is not checked (no scorer): pass SNetScorer('syncnet_v2.model') (--syncnet) to "

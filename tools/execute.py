@@ -37,9 +37,12 @@ def execute(fn: Path, skip: set) -> bool:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("notebooks", nargs="+", type=Path)
-    ap.add_argument("--flags", default="", help="flags to run as well (e.g. 'slow'); the others are skipped")
+    ap.add_argument("--flags", default="", help="flags to run as well (e.g. 'slow', 'ablations'); the others are skipped")
     a = ap.parse_args()
-    skip = {"slow", "cuda"} - set(a.flags.split())
+    import configparser
+    ini = configparser.ConfigParser(); ini.read(Path(__file__).resolve().parents[1]/"settings.ini")
+    flags = set(ini["DEFAULT"].get("tst_flags", "").split()) | {"slow", "cuda"}     # every flag nbdev_test skips
+    skip = flags - set(a.flags.split())
     failed = [str(fn) for fn in a.notebooks if not execute(fn.resolve(), skip)]
     print(f"executed and saved: {len(a.notebooks) - len(failed)}; failed: {', '.join(failed) or 'none'}")
     sys.exit(1 if failed else 0)

@@ -14,7 +14,7 @@ every page has a title and a description; no local link or image is broken (anch
 and class the package exports has a docstring and its anchor on its page, every other export is named on a page; no page shows a traceback, a warning
 or a progress-bar dump.
 """
-import argparse, base64, html, importlib, inspect, re, shutil, sys
+import argparse, html, importlib, inspect, re, shutil, sys
 from pathlib import Path
 
 import yaml
