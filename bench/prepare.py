@@ -1,11 +1,13 @@
 """Benchmark of the data preparation on the CPU: minutes of raw video processed per minute, per step, on a local
 process pool and on a Dask cluster of the same size.
 
-    python bench/prepare.py [--videos 4] [--seconds 12] [--workers 2] [--scale 0.5]
+    python bench/prepare.py [--videos 4] [--seconds 12] [--workers 2] [--scale 0.5] [--hyperiqa random|PATH]
 
 The raw folder is made from the sample clips (each `--seconds` long, scaled by `--scale`, with its own speech). Sync is
 scored by a `FixedScorer` (no trained S network here), so the `sync` step is not in the figures. Each mode starts from an
-empty output folder; the per-step seconds are summed over the workers (CPU time spent in the step).
+empty output folder; the per-step seconds are summed over the workers (CPU time spent in the step). `--hyperiqa` judges
+quality with hyperIQA (`random`: random weights saved to a temporary file, for its time only; the scores mean nothing),
+so that the `quality` step includes its ResNet-50.
 """
 import argparse, shutil, sys, tempfile, time
 from pathlib import Path
@@ -36,9 +38,16 @@ if __name__ == "__main__":
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--scale", type=float, default=0.5)
+    ap.add_argument("--hyperiqa", default=None, help="koniq_pretrained.pkl, or 'random' (random weights: time only)")
     a = ap.parse_args()
-    from latentsync.prepare import prepare, FixedScorer
+    from latentsync.prepare import prepare, FixedScorer, PrepareConfig, HyperIQA
     d = Path(tempfile.mkdtemp(prefix="latentsync bench prepare "))
+    cfg = PrepareConfig()
+    if a.hyperiqa == "random":
+        import torch
+        torch.save(HyperIQA().state_dict(), d/"random_hyperiqa.pkl")
+        cfg = PrepareConfig(hyperiqa=str(d/"random_hyperiqa.pkl"), min_hyperiqa=float("-inf"))   # every clip passes
+    elif a.hyperiqa is not None: cfg = PrepareConfig(hyperiqa=a.hyperiqa)
     raw = d/"raw"; raw.mkdir()
     make_raw(raw, a.videos, a.seconds, a.scale)
     minutes_in = a.videos * a.seconds / 60
@@ -47,16 +56,17 @@ if __name__ == "__main__":
         out = d/mode
         t0 = time.perf_counter()
         if mode == "pool":
-            res = prepare(raw, out, scorer=FixedScorer({}), workers=a.workers, progress=False)
+            res = prepare(raw, out, cfg, scorer=FixedScorer({}), workers=a.workers, progress=False)
         else:
             import distributed
             with distributed.LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
                  distributed.Client(c) as client:
                 t0 = time.perf_counter()                     # the cluster's start-up (a few seconds) is not counted
-                res = prepare(raw, out, scorer=FixedScorer({}), scheduler=client, progress=False)
+                res = prepare(raw, out, cfg, scorer=FixedScorer({}), scheduler=client, progress=False)
         wall = time.perf_counter() - t0
         rows.append((mode, wall, res))
-    print(f"{a.videos} videos x {a.seconds:g} s ({minutes_in:.1f} min of raw video) at scale {a.scale:g}, {a.workers} workers\n")
+    print(f"{a.videos} videos x {a.seconds:g} s ({minutes_in:.1f} min of raw video) at scale {a.scale:g}, {a.workers} workers"
+          + (f", hyperIQA ({a.hyperiqa})" if a.hyperiqa else ", classical quality measure") + "\n")
     steps = list(rows[0][2]["seconds"])
     print("| mode | wall s | raw min per min | kept clips | " + " | ".join(f"{s} s" for s in steps) + " |")
     print("|---|---|---|---|" + "---|" * len(steps))
