@@ -235,12 +235,14 @@ def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
     if isinstance(sd, dict) and isinstance(sd.get("state_dict"), dict): sd = sd["state_dict"]
     net = HyperIQA()
     want = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}   # unused in eval; older files lack them
-    if isinstance(sd, dict): sd = {k: v for k, v in sd.items() if not k.endswith("num_batches_tracked")}
-    if not isinstance(sd, dict) or set(sd) != set(want) or any(tuple(sd[k].shape) != tuple(v.shape) for k, v in want.items()):
-        keys = set(sd) if isinstance(sd, dict) else set()
-        raise ValueError(f"{path} is not hyperIQA's koniq_pretrained.pkl: {len(want.keys() - keys)} of its {len(want)} tensors "
-                         f"missing, {len(keys - want.keys())} unexpected" + (" (other shapes)" if keys == want.keys() else "")
-                         + f"; e.g. {sorted(want.keys() - keys)[:2] or sorted(keys - want.keys())[:2]}.")
+    sd = {str(k): v for k, v in sd.items() if not str(k).endswith("num_batches_tracked")} if isinstance(sd, dict) else {}
+    missing, extra = sorted(want.keys() - sd.keys()), sorted(sd.keys() - want.keys())
+    bad = [k for k in want if k in sd and not (isinstance(sd[k], torch.Tensor) and sd[k].shape == want[k].shape)]
+    eg = lambda keys: f" (e.g. {', '.join(keys[:2])})" if keys else ""
+    if missing or extra or bad:
+        raise ValueError(f"{path} is not hyperIQA's koniq_pretrained.pkl: " + (
+            f"{len(missing)} of its {len(want)} tensors missing{eg(missing)}, {len(extra)} unexpected{eg(extra)}"
+            if missing or extra else f"{len(bad)} entries are not tensors of its shapes (e.g. {bad[0]})") + ".")
     net.load_state_dict(sd, strict=False)                       # every other tensor is there, checked above
     device = device or os.environ.get(WORKER_DEVICE) or ("cuda" if torch.cuda.is_available() else "cpu")
     return net.eval().requires_grad_(False).to(device)
