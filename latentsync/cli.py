@@ -255,6 +255,8 @@ def _prepare(a) -> None:
     print(f"{'videos':>14}: {s['sources']} ({s['hours in'] * 60:.1f} min)")
     print(f"{'kept clips':>14}: {s['kept clips']} ({s['hours out'] * 60:.1f} min): " + ", ".join(f"{k} {v}" for k, v in s["splits"].items()))
     for reason, n in sorted(s["dropped"].items(), key=lambda kv: -kv[1]): print(f"{'dropped':>14}: {n} {reason}")
+    print(f"{'quality':>14}: " + (f"hyperIQA >= {cfg.min_hyperiqa:g}" if cfg.hyperiqa else f"sharpness >= {cfg.min_sharpness:g}, "
+          f"brightness {cfg.min_brightness:g}-{cfg.max_brightness:g} (hyperIQA with --hyperiqa)"))
     print(f"{'seconds':>14}: " + ", ".join(f"{k} {v:.1f}" for k, v in res["seconds"].items()))
     print(f"{'manifest':>14}: {Path(a.out_dir).resolve()/'manifest.csv'}" + ("" if s["sync checked"] else " (sync not checked)"))
 
