@@ -233,7 +233,7 @@ def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
     try: sd = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e: raise ValueError(f"{path} is not a readable PyTorch file ({str(e).splitlines()[0][:200]}).") from None
     if isinstance(sd, dict) and isinstance(sd.get("state_dict"), dict): sd = sd["state_dict"]
-    net = HyperIQA()
+    with torch.device("meta"): net = HyperIQA()                 # shapes only: no time spent on a random initialisation
     want = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}   # unused in eval; older files lack them
     sd = {str(k): v for k, v in sd.items() if not str(k).endswith("num_batches_tracked")} if isinstance(sd, dict) else {}
     missing, extra = sorted(want.keys() - sd.keys()), sorted(sd.keys() - want.keys())
@@ -243,7 +243,7 @@ def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
         raise ValueError(f"{path} is not hyperIQA's koniq_pretrained.pkl: " + (
             f"{len(missing)} of its {len(want)} tensors missing{eg(missing)}, {len(extra)} unexpected{eg(extra)}"
             if missing or extra else f"{len(bad)} entries are not tensors of its shapes (e.g. {bad[0]})") + ".")
-    net.load_state_dict(sd, strict=False)                       # every other tensor is there, checked above
+    net.load_state_dict({k: sd.get(k, torch.zeros((), dtype=torch.long)) for k in net.state_dict()}, assign=True)
     device = device or os.environ.get(WORKER_DEVICE) or ("cuda" if torch.cuda.is_available() else "cpu")
     return net.eval().requires_grad_(False).to(device)
 
