@@ -2,7 +2,7 @@
 
 # %% ../nbs/08_prepare.ipynb #432616d0
 from __future__ import annotations
-import csv, hashlib, json, os, subprocess, tempfile, time, warnings
+import contextlib, csv, hashlib, json, os, subprocess, tempfile, threading, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +17,11 @@ from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['WORKER_DEVICE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FIELDS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts',
-           'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment', 'visual_quality', 'check_quality',
-           'shifted_audio', 'SNetScorer', 'FixedScorer', 'HyperIQA', 'load_hyperiqa', 'hyperiqa_input',
-           'hyperiqa_score', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
+__all__ = ['WORKER_DEVICE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FIELDS', 'VIDEO_STEPS', 'SEGMENT_STEPS', 'PrepareConfig', 'Dropped',
+           'shot_bounds', 'scene_cuts', 'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment',
+           'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'HyperIQA', 'load_hyperiqa',
+           'hyperiqa_input', 'hyperiqa_score', 'split_of', 'prepare_source', 'worker_devices', 'prepare',
+           'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
 @dataclass
@@ -231,7 +232,9 @@ def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"hyperIQA weights not found: {path} (the official koniq_pretrained.pkl)")
     try: sd = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a readable PyTorch file ({str(e).splitlines()[0][:200]}).") from None
+    except Exception as e:
+        said = (str(e).splitlines() or [""])[0][:200]
+        raise ValueError(f"{path} is not a readable PyTorch file ({type(e).__name__}{': ' + said if said else ''}).") from None
     if isinstance(sd, dict) and isinstance(sd.get("state_dict"), dict): sd = sd["state_dict"]
     with torch.device("meta"): net = HyperIQA()                 # shapes only: no time spent on a random initialisation
     want = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}   # unused in eval; older files lack them
@@ -282,13 +285,24 @@ def _clip_name(source: Path, s: int, e: int) -> str:
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in source.stem)
     return f"{stem}__{s:06d}_{e:06d}.mp4"
 
+VIDEO_STEPS, SEGMENT_STEPS = ("read", "faces", "shots"), ("align", "quality", "encode", "sync")
+
 def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: PrepareConfig | None = None,
-                   scorer=None, detector=None) -> dict:
-    "Every step on one raw video: {'rows': [...], 'seconds': {step: s}, 'duration_s': float}."
+                   scorer=None, detector=None, report=None) -> dict:
+    """Every step on one raw video: {'rows': [...], 'seconds': {step: s}, 'duration_s': float}. `report(step, n)` is
+    told the progress (what `prepare`'s bars show): each of `VIDEO_STEPS` once, `"segments"` with the number of
+    segments found, each of `SEGMENT_STEPS` once per segment; a step left out (a dropped file or segment) counts as done."""
+    report, done = report or (lambda step, n=1: None), set()
+    try: return _source_steps(source, out_dir, cfg, scorer, detector, report, done)
+    finally:
+        for step in VIDEO_STEPS:
+            if step not in done: report(step, 1)
+
+def _source_steps(source, out_dir, cfg, scorer, detector, report, done) -> dict:
     cfg, source, out_dir = cfg or PrepareConfig(), Path(source), Path(out_dir)
     base = {k: None for k in FIELDS} | {"source": source.name, "split": split_of(source.name, cfg.splits), "fps": MODEL_FPS}
     times, rows = {}, []
-    def tick(step, t0): times[step] = times.get(step, 0.0) + time.perf_counter() - t0
+    def tick(step, t0): times[step] = times.get(step, 0.0) + time.perf_counter() - t0; done.add(step); report(step, 1)
     t0 = time.perf_counter()
     try:
         reader = VideoReader(source)                                  # 25 fps by timestamps: no resampling encode
@@ -308,12 +322,13 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
         return {"rows": [base | {"status": "dropped", "reason": f"unreadable (PySceneDetect: {str(e).splitlines()[0][:160]})"}],
                 "seconds": times, "duration_s": len(reader) / MODEL_FPS}
     segments = [seg for s, e in shot_bounds(thumbs, cuts) for seg in segment_bounds(s, e, cfg.min_seconds, cfg.max_seconds)]
-    tick("shots", t0)
+    tick("shots", t0); report("segments", len(segments))
     if not segments:
         rows.append(base | {"status": "dropped", "reason": f"no shot of {cfg.min_seconds:g} s or more", "frames": len(reader)})
     (out_dir/"clips").mkdir(parents=True, exist_ok=True)
     for s, e in segments:
         row = base | {"start_s": round(s / MODEL_FPS, 3), "end_s": round(e / MODEL_FPS, 3), "frames": e - s}
+        done.difference_update(SEGMENT_STEPS)
         try:
             t0 = time.perf_counter()
             al = face_segment(points[s:e], boxes[s:e], thumbs[s:e], reader.size[::-1], cfg, others[s:e])
@@ -328,6 +343,9 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
             _write_clip(out_dir/row["clip"], faces, wave, s, e, scorer, cfg, row, tick)
             row["status"] = "kept"
         except Dropped as d: row |= {"status": "dropped", "reason": str(d), "clip": None}
+        finally:
+            for step in SEGMENT_STEPS:
+                if step not in done: report(step, 1)
         rows.append(row)
     return {"rows": rows, "seconds": times, "duration_s": len(reader) / MODEL_FPS}
 
@@ -379,6 +397,33 @@ def worker_devices(devices=None) -> tuple:
 def _save_json(path: Path, obj):
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp"); tmp.write_text(json.dumps(obj)); os.replace(tmp, path)
 
+class _QueueReport:
+    "`prepare_source`'s `report` in another process: (step, n) onto a queue (a multiprocessing manager's, or Dask's)."
+    def __init__(self, queue): self.queue = queue
+    def __call__(self, step, n=1): self.queue.put((step, n))
+
+class _StepBars:
+    "A progress bar per step (videos through read / faces / shots, segments through the others), and what they counted."
+    def __init__(self, videos: int, sync: bool, progress: bool):
+        from tqdm.auto import tqdm
+        steps = VIDEO_STEPS + SEGMENT_STEPS[:3] + (("sync",) if sync else ())
+        self.counts = {s: 0 for s in steps}
+        self.bars = {s: tqdm(total=videos if s in VIDEO_STEPS else 0, desc=f"{s:>8}", unit="video" if s in VIDEO_STEPS else "segment",
+                             position=k + 1, leave=False, disable=not progress) for k, s in enumerate(steps)}
+
+    def __call__(self, step, n=1):
+        if step == "segments":                                  # a video's segments join the totals of the segment steps
+            for s in SEGMENT_STEPS:
+                if s in self.bars: self.bars[s].total += n; self.bars[s].refresh()
+        elif step in self.counts: self.counts[step] += n; self.bars[step].update(n)
+
+    def drain(self, queue):
+        "Feed the bars from `queue` until None arrives; run in a thread."
+        while (item := queue.get()) is not None: self(*item)
+
+    def close(self):
+        for b in self.bars.values(): b.close()
+
 def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: PrepareConfig | None = None, scorer=None,
             workers: int = 1, scheduler=None, detector=None, progress: bool = True, devices=None) -> dict:
     """Prepare every video of `raw_dir` into `out_dir` (aligned clips and `manifest.csv`); resumable. Returns
@@ -387,7 +432,7 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
     Dask cluster each worker uses its own, e.g. one worker per GPU with dask-cuda's `LocalCUDACluster`)."""
     from tqdm.auto import tqdm
     from latentsync.metrics import video_files
-    from latentsync.prepare import prepare_source as work, PrepareConfig as Config, _share_cores  # by module: what workers import
+    from latentsync.prepare import prepare_source as work, PrepareConfig as Config, _share_cores, _QueueReport  # by module: what workers import
     cfg, out_dir = Config(**vars(cfg or PrepareConfig())), Path(out_dir)
     if cfg.shots not in ("thumbnails", "pyscenedetect"): raise ValueError(f"shots must be 'thumbnails' or 'pyscenedetect', got {cfg.shots!r}.")
     if cfg.shots == "pyscenedetect": _need_scenedetect()           # before any work
@@ -404,26 +449,36 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
     def finished(p, res):
         _save_json(out_dir/".sources"/f"{_source_key(p)}.json", res); done[p] = res
     bar = tqdm(total=len(todo), desc="prepare", unit="video", disable=not progress or not todo)
-    if scheduler is not None:                                   # a Dask cluster
-        from distributed import Client, as_completed
+    steps = _StepBars(len(todo), scorer is not None, progress and bool(todo))
+    @contextlib.contextmanager
+    def step_queue(queue):                                      # workers in other processes report through `queue`
+        feeder = threading.Thread(target=steps.drain, args=(queue,), daemon=True); feeder.start()
+        try: yield _QueueReport(queue)
+        finally:
+            try: queue.put(None)                                # after every report: the futures are all done
+            finally: feeder.join(timeout=10)                    # (a lost cluster must not hang the run)
+    if scheduler is not None and todo:                          # a Dask cluster
+        from distributed import Client, Queue, as_completed
         client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
         try:
-            futures = {client.submit(work, str(p), str(out_dir), cfg, scorer, detector, pure=False): p for p in todo}
-            for fut in as_completed(futures): finished(futures[fut], fut.result()); bar.update()
+            with step_queue(Queue(client=client)) as report:
+                futures = {client.submit(work, str(p), str(out_dir), cfg, scorer, detector, report, pure=False): p for p in todo}
+                for fut in as_completed(futures): finished(futures[fut], fut.result()); bar.update()
         finally:
             if client is not scheduler: client.close()              # a client we opened (from an address) is ours to close
-    elif workers > 1:                                           # a local process pool
+    elif workers > 1 and todo:                                  # a local process pool
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed as done_first
         # fresh interpreters: mediapipe's and torch's threads do not survive a fork
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_share_cores,
-                                 initargs=(max(1, (os.cpu_count() or 1) // workers), worker_devices(devices), ctx.Value("i", 0))) as pool:
-            futures = {pool.submit(work, p, out_dir, cfg, scorer, detector): p for p in todo}
+                                 initargs=(max(1, (os.cpu_count() or 1) // workers), worker_devices(devices), ctx.Value("i", 0))) as pool, \
+             ctx.Manager() as manager, step_queue(manager.Queue()) as report:
+            futures = {pool.submit(work, p, out_dir, cfg, scorer, detector, report): p for p in todo}
             for fut in done_first(futures): finished(futures[fut], fut.result()); bar.update()
     else:
-        for p in todo: finished(p, work(p, out_dir, cfg, scorer, detector)); bar.update()
-    bar.close()
+        for p in todo: finished(p, work(p, out_dir, cfg, scorer, detector, steps)); bar.update()
+    bar.close(); steps.close()
     rows = [r for p in sources for r in done[p]["rows"]]
     seconds = {}
     for p in sources:
@@ -440,7 +495,7 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
                "hours out": sum(r["frames"] for r in kept) / MODEL_FPS / 3600,
                "splits": {s: sum(r["split"] == s for r in kept) for s in ("train", "val", "test")},
                "sync checked": scorer is not None}
-    return {"rows": rows, "summary": summary, "seconds": seconds}
+    return {"rows": rows, "summary": summary, "seconds": seconds, "steps": steps.counts}
 
 def manifest_clips(manifest: str | os.PathLike, split: str | None = "train") -> list[Path]:
     "The kept clips of a `manifest.csv` (of one split, or all with None), as paths the training datasets take."
