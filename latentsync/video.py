@@ -279,7 +279,7 @@ class VideoWriter:
         if self._proc is not None:
             if self._proc.poll() is None: self._proc.kill()
             err_txt = self._proc.stderr.read().decode(errors="replace").strip()
-            self._proc.wait()
+            self._proc.wait(); self._close_pipes()
         self._cleanup()
         raise RuntimeError(f"Writing {self.path} failed: {err}" + (f"\nffmpeg: {err_txt[-500:]}" if err_txt else ""))
 
@@ -288,6 +288,7 @@ class VideoWriter:
         if self._proc is None: raise ValueError(f"No frames were written to {self.path}.")
         self._proc.stdin.close()
         err = self._proc.stderr.read().decode(errors="replace").strip()
+        self._close_pipes()
         if self._proc.wait() != 0:
             self._cleanup()
             raise RuntimeError(f"ffmpeg failed writing {self.path}: {err[-500:]}")
@@ -306,8 +307,14 @@ class VideoWriter:
         "Stop encoding and remove the partial file; the output path is not touched."
         if self._proc is not None:
             if self._proc.poll() is None: self._proc.kill()
-            self._proc.wait()
+            self._proc.wait(); self._close_pipes()
         self._cleanup()
+
+    def _close_pipes(self):
+        "Close our ends of ffmpeg's pipes (left open, they leak a file handle each until garbage collection)."
+        for pipe in (self._proc.stdin, self._proc.stderr):
+            try: pipe.close()
+            except (OSError, ValueError): pass                  # ffmpeg gone: nothing left to flush into
 
     def __enter__(self): return self
     def __exit__(self, exc_type, exc, tb):
