@@ -17,11 +17,10 @@ from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
 
 # %% auto #0
-__all__ = ['WORKER_DEVICE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FIELDS', 'VIDEO_STEPS', 'SEGMENT_STEPS', 'PrepareConfig', 'Dropped',
-           'shot_bounds', 'scene_cuts', 'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment',
-           'visual_quality', 'check_quality', 'shifted_audio', 'SNetScorer', 'FixedScorer', 'HyperIQA', 'load_hyperiqa',
-           'hyperiqa_input', 'hyperiqa_score', 'split_of', 'prepare_source', 'worker_devices', 'prepare',
-           'manifest_clips']
+__all__ = ['WORKER_DEVICE', 'FIELDS', 'VIDEO_STEPS', 'SEGMENT_STEPS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts',
+           'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment', 'visual_quality', 'check_quality',
+           'shifted_audio', 'SNetScorer', 'FixedScorer', 'HyperIQA', 'load_hyperiqa', 'hyperiqa_input',
+           'hyperiqa_score', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
 
 # %% ../nbs/08_prepare.ipynb #909bf521
 @dataclass
@@ -250,16 +249,15 @@ def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
     device = device or os.environ.get(WORKER_DEVICE) or ("cuda" if torch.cuda.is_available() else "cpu")
     return net.eval().requires_grad_(False).to(device)
 
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
-
 def hyperiqa_input(faces: np.ndarray, size: int = 224) -> torch.Tensor:
     "The official filter's input: the first, middle and last aligned faces (N, H, W, 3 RGB uint8), /255, centre crop `size`, ImageNet-normalised."
+    from torchvision.transforms.v2.functional import center_crop, normalize
+    from transformers.image_utils import IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD   # here: 2-3 s to import
     picks = np.ascontiguousarray(faces[[0, len(faces) // 2, len(faces) - 1]])
     h, w = picks.shape[1:3]
-    if min(h, w) < size: raise ValueError(f"hyperIQA looks at a {size}x{size} centre crop; the faces are {w}x{h}.")
-    t, l = int(round((h - size) / 2)), int(round((w - size) / 2))       # as torchvision's CenterCrop
-    x = torch.from_numpy(picks[:, t:t + size, l:l + size]).permute(0, 3, 1, 2).float() / 255
-    return (x - torch.tensor(IMAGENET_MEAN)[:, None, None]) / torch.tensor(IMAGENET_STD)[:, None, None]
+    if min(h, w) < size: raise ValueError(f"hyperIQA looks at a {size}x{size} centre crop; the faces are {w}x{h}.")  # (torchvision would pad)
+    x = torch.from_numpy(picks).permute(0, 3, 1, 2).float() / 255
+    return normalize(center_crop(x, [size, size]), IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD)
 
 _HYPERIQA = {}                                                  # loaded once per process: {(path, device): net}
 
