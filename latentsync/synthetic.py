@@ -563,7 +563,7 @@ ABLATION_FIGURES = {"SyncNet acc.": ("syncnet", "val_accuracy"), "r target": ("s
                     "conf. shuffled": ("stage2", "conf_shuffled")}
 
 def ablation_table(results: list[dict]) -> str:
-    "A markdown table of `run_ablation` results: per variant, the seeds and mean ± standard deviation of each figure."
+    "A markdown table of `run_ablation` results: per variant, the seeds and mean ± standard deviation (ddof 0) of each figure."
     names = list(dict.fromkeys(r["variant"] for r in results))
     lines = ["| variant | seeds | " + " | ".join(ABLATION_FIGURES) + " |", "|---|---|" + "---|" * len(ABLATION_FIGURES)]
     for name in names:
