@@ -323,14 +323,19 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "app": _app(args)
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
-            print(f"latentsync {args.command}: interrupted ({signal.Signals(signum).name}); stopped, temporary files removed, "
-                  "no output written", file=sys.stderr)
+            _say(f"latentsync {args.command}: interrupted ({signal.Signals(signum).name}); stopped, temporary files removed, "
+                 "no output written")
             return 128 + int(signum)
         except (OSError, ValueError, RuntimeError, ImportError) as e:
             if getattr(args, "debug", False): raise
-            print(f"latentsync {args.command}: error: {e}", file=sys.stderr); return 1
+            _say(f"latentsync {args.command}: error: {e}"); return 1
     if args.command != "train" or _is_main(): print(f"{'done in':>12}: {time.time() - t0:.1f} s")
     return 0
+
+def _say(message: str) -> None:
+    "`message` on stderr on a line of its own, also when a progress bar was being drawn (tqdm clears and redraws open bars)."
+    from tqdm.auto import tqdm
+    tqdm.write(message, file=sys.stderr)
 
 def _is_main() -> bool:
     from accelerate import PartialState
