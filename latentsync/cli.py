@@ -268,7 +268,7 @@ def _train(a) -> None:
     res = train(a.stage, a.config, a.out, a.set)
     if not _is_main(): return
     print(f"{'trained':>12}: {a.stage}, {res['steps']} of {res['of']} steps on {res['processes']} process(es), from {res['started_from']}"
-          + (" (resumed)" if res["resumed"] else ""))
+          + (" (already finished with this config: nothing to do)" if res.get("already_done") else " (resumed)" if res["resumed"] else ""))
     print(f"{'data':>12}: {res['train_samples']} training samples, {res['val_samples']} held-out")
     print(f"{'last step':>12}: " + ", ".join(f"{k} {v:.4f}" for k, v in res["final"].items() if v is not None))
     for p, why in res["skipped_clips"].items(): print(f"{'skipped':>12}: {p}: {why}")

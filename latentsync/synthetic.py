@@ -19,8 +19,8 @@ __all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE',
            'ABLATIONS', 'ABLATION_FIGURES', 'Identity', 'random_identity', 'mouth_shape', 'render_face', 'mouth_track',
            'smooth_walk', 'render_clip', 'voice_variant', 'speech_segments', 'make_world', 'load_truth', 'read_opening',
            'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper', 'WorldBudget',
-           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'finished_run', 'prepare_world',
-           'mouth_box', 'audio_reliance', 'run_ablation', 'ablation_table']
+           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'prepare_world', 'mouth_box',
+           'audio_reliance', 'run_ablation', 'ablation_table']
 
 # %% ../nbs/18_synthetic.ipynb #1a25d882
 FACE_SIZE = 64               # the synthetic faces are aligned crops of this size
@@ -449,7 +449,7 @@ def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 
            "runs": {k: str(v) for k, v in runs.items()}}
     cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else "tiny_5", sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise,
                whisper=whisper)
-    def fit(stage, config): return finished_run(runs[stage], stage, config) or train(stage, config, runs[stage], progress=progress)
+    def fit(stage, config): return train(stage, config, runs[stage], progress=progress)   # a finished run is not touched
     if "syncnet" in stages:
         res["syncnet"] = fit("syncnet", world_config("syncnet", world, vae, seed, budget, **cfg))["final"]
     if "stage1" in stages:
@@ -463,18 +463,6 @@ def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 
             res[stage] = _judged(runs[stage], lambda: mouth_sync(load_models(runs[stage], device="cpu"), jobs, budget.eval_steps,
                                                                   syncnet=judge, progress=progress), (len(jobs), budget.eval_steps, "r within jobs"))
     return res
-
-def finished_run(run: str | Path, stage: str, config: dict) -> dict | None:
-    """The `summary.json` of `run` when it finished training `stage` with exactly `config` (the same resolved config
-    as its `config.yaml`, all steps done): read back instead of entering `train` again. Otherwise None (`train` then
-    resumes, or starts, the run; with another config it says so)."""
-    import yaml
-    from latentsync.train_runs import load_config, config_yaml
-    run = Path(run)
-    if not ((run/"summary.json").exists() and (run/"config.yaml").exists()): return None
-    s = json.loads((run/"summary.json").read_text())
-    same = yaml.safe_load((run/"config.yaml").read_text()) == yaml.safe_load(config_yaml(load_config(config, stage)[0]))
-    return s if same and s["steps"] >= s["of"] == config["train"]["steps"] else None
 
 def _judged(run: Path, judge, key) -> dict:
     "`judge()` of a run, kept in the run folder (`judged.json`, `judged.npz`) and reused while the U-Net and the evaluation are the same."

@@ -19,7 +19,7 @@ from .video import VIDEO_SUFFIXES
 __all__ = ['STAGES', 'RUN_PRESETS', 'USED', 'DataConfig', 'ModelConfig', 'RunConfig', 'config_from_dict', 'set_values',
            'is_official', 'syncnet_config', 'unet_config', 'from_official', 'config_dir', 'load_config', 'config_yaml',
            'write_configs', 'clip_paths', 'RunData', 'build_data', 'build_unet', 'load_trained_syncnet', 'build_losses',
-           'run_models', 'train', 'export_official']
+           'run_models', 'finished_summary', 'train', 'export_official']
 
 # %% ../nbs/12_train_runs.ipynb #981701f2
 STAGES = ("syncnet", "stage1", "stage2")
@@ -544,11 +544,22 @@ def run_models(run: str | os.PathLike) -> dict:
     m = ((yaml.safe_load(p.read_text()) or {}).get("model") or {}) if p.is_file() else {}
     return {"whisper": m.get("whisper"), "vae": m.get("vae")}
 
+def finished_summary(out_dir: str | os.PathLike, cfg: RunConfig) -> dict | None:
+    """The `summary.json` of the run in `out_dir` when it has trained all `cfg.train.steps` steps with this same
+    resolved config and saved its model; otherwise None."""
+    import yaml
+    out = Path(out_dir)
+    try: s, old = json.loads((out/"summary.json").read_text()), yaml.safe_load((out/"config.yaml").read_text())
+    except (OSError, ValueError, yaml.YAMLError): return None
+    if not (out/("syncnet" if cfg.stage == "syncnet" else "unet")).is_dir() or old != yaml.safe_load(config_yaml(cfg)): return None
+    return s if s.get("stage") == cfg.stage and s.get("steps", 0) >= s.get("of", -1) == cfg.train.steps else None
+
 def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLike, overrides: list[str] | None = None,
           resume: bool = True, progress: bool = True, stop_after: int | None = None) -> dict:
     """Run `stage` (syncnet, stage1, stage2) as `config` says (a YAML file, a shipped config's name, or a dict; plus
     `overrides`), into `out_dir`: the resolved `config.yaml`, checkpoints, `log.csv`, `loss.png`, validation clips, the
-    trained model (`unet/` or `syncnet/`) and `summary.json`. Resumes a run found in `out_dir`. Under `accelerate
+    trained model (`unet/` or `syncnet/`) and `summary.json`. Resumes a run found in `out_dir`; a run there that has
+    finished with the same config is not touched: its summary comes back, with `already_done` true. Under `accelerate
     launch` every process runs this; only the main one writes."""
     import time
     from accelerate import PartialState
@@ -556,8 +567,10 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     from latentsync.core import latest_checkpoint
     state = PartialState(cpu=_cpu_processes())
     cfg, notes = load_config(config, stage, overrides)
-    set_seed(cfg.train.seed)                             # the same initial weights in every process and every run
     out = Path(out_dir); t0 = time.time()
+    done = finished_summary(out, cfg) if resume else None
+    if done is not None: return {**done, "already_done": True}   # nothing loaded, nothing written
+    set_seed(cfg.train.seed)                             # the same initial weights in every process and every run
     resumed = resume and latest_checkpoint(out/"checkpoints") is not None
     if state.is_main_process:
         out.mkdir(parents=True, exist_ok=True)
@@ -591,7 +604,8 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     summary = {"stage": cfg.stage, "out": str(out), "steps": hist["step"][-1] if hist["step"] else 0, "of": cfg.train.steps,
                "processes": state.num_processes, "started_from": start, "resumed": resumed,
                "train_samples": len(data.train), "val_samples": len(data.val) if data.val is not None else 0,
-               "skipped_clips": data.skipped, "final": final, "seconds": round(time.time() - t0, 1), "notes": notes}
+               "skipped_clips": data.skipped, "final": final, "seconds": round(time.time() - t0, 1), "notes": notes,
+               "already_done": False}
     if state.is_main_process: (out/"summary.json").write_text(json.dumps(summary, indent=1))
     return summary
 
