@@ -455,28 +455,29 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
         finally:
             try: queue.put(None)                                # after every report: the futures are all done
             finally: feeder.join(timeout=10)                    # (a lost cluster must not hang the run)
-    if scheduler is not None and todo:                          # a Dask cluster
-        from distributed import Client, Queue, as_completed
-        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-        try:
-            with step_queue(Queue(client=client)) as report:
-                futures = {client.submit(work, str(p), str(out_dir), cfg, scorer, detector, report, pure=False): p for p in todo}
-                for fut in as_completed(futures): finished(futures[fut], fut.result()); bar.update()
-        finally:
-            if client is not scheduler: client.close()              # a client we opened (from an address) is ours to close
-    elif workers > 1 and todo:                                  # a local process pool
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed as done_first
-        # fresh interpreters: mediapipe's and torch's threads do not survive a fork
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_share_cores,
-                                 initargs=(max(1, (os.cpu_count() or 1) // workers), worker_devices(devices), ctx.Value("i", 0))) as pool, \
-             ctx.Manager() as manager, step_queue(manager.Queue()) as report:
-            futures = {pool.submit(work, p, out_dir, cfg, scorer, detector, report): p for p in todo}
-            for fut in done_first(futures): finished(futures[fut], fut.result()); bar.update()
-    else:
-        for p in todo: finished(p, work(p, out_dir, cfg, scorer, detector, steps)); bar.update()
-    bar.close(); steps.close()
+    try:
+        if scheduler is not None and todo:                          # a Dask cluster
+            from distributed import Client, Queue, as_completed
+            client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+            try:
+                with step_queue(Queue(client=client)) as report:
+                    futures = {client.submit(work, str(p), str(out_dir), cfg, scorer, detector, report, pure=False): p for p in todo}
+                    for fut in as_completed(futures): finished(futures[fut], fut.result()); bar.update()
+            finally:
+                if client is not scheduler: client.close()              # a client we opened (from an address) is ours to close
+        elif workers > 1 and todo:                                  # a local process pool
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed as done_first
+            # fresh interpreters: mediapipe's and torch's threads do not survive a fork
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_share_cores,
+                                     initargs=(max(1, (os.cpu_count() or 1) // workers), worker_devices(devices), ctx.Value("i", 0))) as pool, \
+                 ctx.Manager() as manager, step_queue(manager.Queue()) as report:
+                futures = {pool.submit(work, p, out_dir, cfg, scorer, detector, report): p for p in todo}
+                for fut in done_first(futures): finished(futures[fut], fut.result()); bar.update()
+        else:
+            for p in todo: finished(p, work(p, out_dir, cfg, scorer, detector, steps)); bar.update()
+    finally: bar.close(); steps.close()           # also when stopped (Ctrl-C) or failing: no bar left half drawn
     rows = [r for p in sources for r in done[p]["rows"]]
     seconds = {}
     for p in sources:
