@@ -10,10 +10,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'seed_everything', 'make_generator', 'data_dir', 'sample_data', 'in_test',
-           'default_preset', 'Presets', 'latest_checkpoint', 'prune_checkpoints', 'save_checkpoint', 'trackers',
-           'TrainLog', 'out_of_memory', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path', 'Interrupted',
-           'stop_signals_raise']
+__all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir', 'sample_data',
+           'in_test', 'default_preset', 'Presets', 'latest_checkpoint', 'prune_checkpoints', 'save_checkpoint',
+           'trackers', 'TrainLog', 'out_of_memory', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
+           'Interrupted', 'stop_signals_raise']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -49,6 +49,11 @@ def get_dtype(device: str | torch.device | None = None, precision: str | torch.d
     if dtype == torch.bfloat16 and dev.type == "cuda" and not torch.cuda.is_bf16_supported():
         raise ValueError(f"bf16 is not supported on {torch.cuda.get_device_name(dev)}: use 'fp16' or 'fp32'.")
     return dtype
+
+# %% ../nbs/00_core.ipynb #07f1e70a
+def upcast(x: torch.Tensor) -> torch.Tensor:
+    "`x` in float32 if it is in a narrower float type, else unchanged (float64 stays float64)."
+    return x if x.dtype in (torch.float32, torch.float64) or not x.is_floating_point() else x.float()
 
 # %% ../nbs/00_core.ipynb #513d06ac
 def seed_everything(seed: int) -> int:

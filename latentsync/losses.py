@@ -2,14 +2,14 @@
 
 # %% ../nbs/07_losses.ipynb #9b0636da
 from __future__ import annotations
-import os, warnings
+import os, re, warnings
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import Presets, load_checkpoint
+from .core import Presets, load_checkpoint, upcast
 
 # %% auto #0
 __all__ = ['VIDEOMAE_PRESETS', 'VGG16_FILE', 'videomae_v2_to_hf', 'TREPA', 'load_trepa', 'load_lpips', 'lpips_lower_half']
@@ -89,14 +89,23 @@ def _vgg16_path(path=None) -> Path | None:
     cands = [path, os.environ.get("LATENTSYNC_VGG16"), Path(torch.hub.get_dir())/"checkpoints"/VGG16_FILE]
     return next((Path(c) for c in cands if c and Path(c).is_file()), None)
 
-def load_lpips(vgg16: str | os.PathLike | None = None, random_trunk: bool = False, device=None):
-    "LPIPS(VGG) with the package's linear layers and VGG16 ImageNet weights from a file or the torch hub cache."
+def load_lpips(vgg16: str | os.PathLike | dict | None = None, # a file, or a state dict, in torchvision's `features.<i>.*` layout
+               random_trunk: bool = False, # a random VGG trunk (tests only)
+               device=None,
+               lin: dict | None = None, # LPIPS's linear heads (`lin0.model.1.weight` ...); default: the lpips package's own
+              ):
+    "LPIPS(VGG) with the package's linear layers and VGG16 ImageNet weights from a file, a state dict or the torch hub cache."
     import lpips
     with warnings.catch_warnings():                       # lpips calls torchvision's vgg16 the pre-0.13 way
         warnings.filterwarnings("ignore", "The parameter 'pretrained' is deprecated|Arguments other than a weight enum", UserWarning)
         net = lpips.LPIPS(net="vgg", pnet_rand=True, verbose=False)
+    if lin is not None:
+        heads = {k for k in net.state_dict() if re.match(r"lin\d\.", k)}        # (`lins.<i>` are the same modules)
+        lin = {k: v for k, v in lin.items() if not k.startswith("lins.")}
+        if set(lin) != heads: raise ValueError(f"LPIPS heads: expected the keys {sorted(heads)}, got {sorted(lin)}")
+        net.load_state_dict({k: v.float() for k, v in lin.items()}, strict=False)
     if not random_trunk:
-        p = _vgg16_path(vgg16)
+        p = vgg16 if isinstance(vgg16, dict) else _vgg16_path(vgg16)
         if p is None:
             raise FileNotFoundError(
                 f"VGG16 weights for LPIPS not found (looked at {vgg16 or 'no path given'}, $LATENTSYNC_VGG16 and "
@@ -108,11 +117,11 @@ def load_lpips(vgg16: str | os.PathLike | None = None, random_trunk: bool = Fals
         for lo, hi, s in _LPIPS_SLICES:
             for i in range(lo, hi):
                 for t in ("weight", "bias"):
-                    if f"features.{i}.{t}" in sd: mapped[f"slice{s}.{i}.{t}"] = sd[f"features.{i}.{t}"]
+                    if f"features.{i}.{t}" in sd: mapped[f"slice{s}.{i}.{t}"] = sd[f"features.{i}.{t}"].float()
         net.net.load_state_dict(mapped, strict=True)
     return net.eval().requires_grad_(False).to(device or "cpu")
 
 def lpips_lower_half(lpips_net, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-    "Mean LPIPS between the lower halves of frames (n, 3, H, W) in [-1, 1], computed in float32."
+    "Mean LPIPS between the lower halves of frames (n, 3, H, W) in [-1, 1], computed in float32 (or float64)."
     h = fake.shape[-2] // 2
-    return lpips_net(fake[..., h:, :].float(), real[..., h:, :].float()).mean()
+    return lpips_net(upcast(fake[..., h:, :]), upcast(real[..., h:, :])).mean()

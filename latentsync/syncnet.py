@@ -15,7 +15,7 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets, latest_checkpoint, save_checkpoint, load_checkpoint, trackers, TrainLog, out_of_memory
+from .core import Presets, latest_checkpoint, save_checkpoint, load_checkpoint, trackers, TrainLog, out_of_memory, upcast
 from .audio import load_audio, syncnet_mel, mel_window
 from .face import align_video
 
@@ -172,10 +172,10 @@ class StableSyncNet(nn.Module):
         return self
 
 def cosine_loss(vision: torch.Tensor, audio: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    "The official SyncNet loss: BCE(cos(v, a), y), in float32 (cos is in [0, 1] thanks to the ReLU)."
-    cos = F.cosine_similarity(vision.float(), audio.float()).clamp(0, 1)
+    "The official SyncNet loss: BCE(cos(v, a), y), in float32 or wider (cos is in [0, 1] thanks to the ReLU)."
+    cos = F.cosine_similarity(upcast(vision), upcast(audio)).clamp(0, 1)
     with torch.autocast(device_type=cos.device.type, enabled=False):
-        return F.binary_cross_entropy(cos, y.float().to(cos.device))
+        return F.binary_cross_entropy(cos, y.to(cos.device, cos.dtype))
 
 def load_syncnet(source: str | os.PathLike | dict = "stable_syncnet", config: SyncNetConfig | str | None = None, device=None) -> "StableSyncNet":
     "A `StableSyncNet` from an official `stable_syncnet.pt` (path or dict, loaded strict) or a preset name (random weights)."

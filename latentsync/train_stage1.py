@@ -10,15 +10,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import Presets, latest_checkpoint, save_checkpoint, trackers, TrainLog, out_of_memory
+from .core import Presets, latest_checkpoint, save_checkpoint, trackers, TrainLog, out_of_memory, upcast
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
 from .unet import LatentSyncUNet, denoise, save_pretrained
 from .face import paste_surrounding
 from .syncnet import StepBatches, make_lr_scheduler, global_mean, OOM_ADVICE
 
 # %% auto #0
-__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'set_trainable', 'sample_generators', 'encode_batch', 'noise_loss', 'plot_losses',
-           'validation_clip', 'validation_sync', 'train_unet']
+__all__ = ['TRAIN_PRESETS', 'TrainConfig', 'set_trainable', 'sample_generators', 'encode_batch', 'draw_noise', 'noise_loss',
+           'weighted_total', 'plot_losses', 'validation_clip', 'validation_sync', 'train_unet']
 
 # %% ../nbs/10_train_stage1.ipynb #bd249e5e
 @dataclass
@@ -101,9 +101,9 @@ def encode_batch(vae, batch: dict, generator: torch.Generator | list | None = No
     mask = F.interpolate(_fold(batch["mask"]).float(), size=z0.shape[-2:])          # nearest, as official
     return {"z0": z0, "masked": masked, "ref": ref, "mask": _unfold(mask.to(z0), b)}
 
-def noise_loss(unet, scheduler, lat: dict, audio: torch.Tensor, alpha: float | None = 1.0, generator: torch.Generator | list | None = None) -> dict:
-    "ε-prediction MSE for a batch of clip latents; also returns noise, timesteps, z_t and ε̂. `generator`: one, or one per sample."
-    z0 = lat["z0"]
+def draw_noise(scheduler, z0: torch.Tensor, alpha: float | None = 1.0, generator: torch.Generator | list | None = None) -> tuple:
+    """The noise (mixed with `alpha`, or with `alpha=None` one map repeated over the frames) and one timestep per clip
+    for latents `z0` (b, c, f, h, w). `generator`: one, or one per sample."""
     b, c, f, h, w = z0.shape
     def draw(g, i):
         n = b if i is None else 1
@@ -111,9 +111,20 @@ def noise_loss(unet, scheduler, lat: dict, audio: torch.Tensor, alpha: float | N
         else: eps = mixed_noise((n, c, f, h, w), alpha, generator=g, device=z0.device)
         return eps, sample_timesteps(n, scheduler, g, device=z0.device)
     noise, t = _each(draw, generator, b)
-    zt = add_noise(scheduler, z0, noise, t)
-    eps = unet(unet_input(zt, lat["mask"], lat["masked"], lat["ref"]), t, audio)
-    return {"recon": F.mse_loss(eps.float(), noise.float()), "noise": noise, "t": t, "zt": zt, "eps": eps}
+    return noise, t
+
+def noise_loss(unet, scheduler, lat: dict, audio: torch.Tensor, alpha: float | None = 1.0, generator: torch.Generator | list | None = None,
+               noise: torch.Tensor | None = None, timesteps: torch.Tensor | None = None) -> dict:
+    """ε-prediction MSE for a batch of clip latents; also returns noise, timesteps, z_t and ε̂. The noise and timesteps
+    are drawn by `draw_noise` from `generator` unless given."""
+    if noise is None or timesteps is None: noise, timesteps = draw_noise(scheduler, lat["z0"], alpha, generator)
+    zt = add_noise(scheduler, lat["z0"], noise, timesteps)
+    eps = unet(unet_input(zt, lat["mask"], lat["masked"], lat["ref"]), timesteps, audio)
+    return {"recon": F.mse_loss(upcast(eps), upcast(noise)), "noise": noise, "t": timesteps, "zt": zt, "eps": eps}
+
+def weighted_total(losses: dict, weights: dict) -> torch.Tensor:
+    "Σ weight·loss over `losses` (a loss without a weight counts once)."
+    return sum(weights.get(k, 1.0) * v for k, v in losses.items())
 
 # %% ../nbs/10_train_stage1.ipynb #f9b30d39
 def plot_losses(hist: dict, path: str | os.PathLike | None = None):
@@ -223,7 +234,7 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
                     out = noise_loss(unet, scheduler, lat, batch["audio"], cfg.mixed_noise_alpha, generator=gens)
                 losses = {"recon": out["recon"]}
                 if extra_loss is not None: losses.update(extra_loss(batch, out, lat, vae, scheduler))
-                loss = sum(cfg.loss_weights.get(k, 1.0) * v for k, v in losses.items())
+                loss = weighted_total(losses, cfg.loss_weights)
                 acc.backward(loss)
                 if acc.sync_gradients: grad_norm = acc.clip_grad_norm_(trainable, cfg.max_grad_norm)
                 opt.step(); opt.zero_grad()

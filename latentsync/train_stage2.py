@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from .diffusion import recover_x0, vae_decode
 from .syncnet import cosine_loss
 from .losses import lpips_lower_half
+from .core import upcast
 from .train_stage1 import TrainConfig, train_unet, _fold
 
 # %% auto #0
@@ -29,7 +30,7 @@ class PixelLosses:
         losses = {}
         if self.syncnet is not None:
             s = self.syncnet.config.image_size
-            frames = fake if fake.shape[-1] == s else F.interpolate(fake.float(), size=(s, s), mode="bicubic", align_corners=False)
+            frames = fake if fake.shape[-1] == s else F.interpolate(upcast(fake), size=(s, s), mode="bicubic", align_corners=False)
             v, a = self.syncnet(self.syncnet.visual_input(frames.reshape(b, f, *frames.shape[1:]).to(next(self.syncnet.parameters()).dtype)),
                                 batch["mel"].to(frames.device, next(self.syncnet.parameters()).dtype))
             losses["sync"] = cosine_loss(v, a, torch.ones(b, device=v.device))

@@ -191,10 +191,15 @@ class Downsample(nn.Module):
     def forward(self, x): return per_frame(self.conv, x)
 
 class Upsample(nn.Module):
-    "Double height and width of every frame (nearest neighbour), then a 3x3 convolution."
+    """Double height and width of every frame (nearest neighbour), or stretch them to `size` (the skip connection's
+    (h, w) when a downsampling rounded an odd size up), then a 3x3 convolution."""
     def __init__(self, channels):
         super().__init__(); self.conv = nn.Conv2d(channels, channels, 3, padding=1)
-    def forward(self, x): return per_frame(self.conv, F.interpolate(x, scale_factor=(1, 2, 2), mode="nearest"))
+    def forward(self, x, size: tuple | None = None):
+        f, h, w = x.shape[2:]
+        if size is None or tuple(size) == (2 * h, 2 * w): x = F.interpolate(x, scale_factor=(1, 2, 2), mode="nearest")
+        else: x = F.interpolate(x, size=(f, *size), mode="nearest")
+        return per_frame(self.conv, x)
 
 class UNetBlock(nn.Module):
     "A down, mid or up block: resnets, optional spatial transformers and motion modules, optional resampler."
@@ -226,8 +231,9 @@ class UNetBlock(nn.Module):
         if hasattr(self, "motion_modules") and k < len(self.motion_modules): x = self._run(self.motion_modules[k], x)
         return x
 
-    def forward(self, x, temb, context=None, skips=None, capture: dict | None = None):
-        "Run every layer; `capture['hidden']` receives the input of the last layer (what DeepCache reuses)."
+    def forward(self, x, temb, context=None, skips=None, capture: dict | None = None, upsample_size: tuple | None = None):
+        """Run every layer; `capture['hidden']` receives the input of the last layer (what DeepCache reuses);
+        `upsample_size`: the (h, w) the upsampler stretches to (the next skip connection's)."""
         outputs = []
         for k in range(len(self.resnets)):
             if capture is not None and k == len(self.resnets) - 1: capture["hidden"] = x
@@ -235,7 +241,7 @@ class UNetBlock(nn.Module):
             outputs.append(x)
         if hasattr(self, "downsamplers"):
             x = self.downsamplers[0](x); outputs.append(x)
-        if hasattr(self, "upsamplers"): x = self.upsamplers[0](x)
+        if hasattr(self, "upsamplers"): x = self.upsamplers[0](x, upsample_size)
         return x, outputs
 
 class MidBlock(UNetBlock):
@@ -308,7 +314,8 @@ class LatentSyncUNet(nn.Module):
             x, _ = self.mid_block(x, temb, audio)
             for blk in self.up_blocks:
                 n = len(blk.resnets)
-                x, _ = blk(x, temb, audio, skips=skips[-n:], capture=cache if blk is last else None)
+                size = skips[-n - 1].shape[-2:] if len(skips) > n else None      # odd sizes: up to the next skip's
+                x, _ = blk(x, temb, audio, skips=skips[-n:], capture=cache if blk is last else None, upsample_size=size)
                 skips = skips[:-n]
         return per_frame(self.conv_out, F.silu(self.conv_norm_out(x)))
 
