@@ -11,9 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir', 'sample_data',
-           'in_test', 'default_preset', 'Presets', 'latest_checkpoint', 'prune_checkpoints', 'save_checkpoint',
-           'trackers', 'TrainLog', 'out_of_memory', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
-           'Interrupted', 'stop_signals_raise']
+           'in_test', 'default_preset', 'Presets', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
+           'Interrupted', 'stop_signals_raise', 'moved']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -126,90 +125,6 @@ class Presets(dict):
         cfg = super().__getitem__(name)
         return replace(cfg) if hasattr(cfg, "__dataclass_fields__") else dict(cfg)
 
-# %% ../nbs/00_core.ipynb #b161ef0a
-def latest_checkpoint(ckpt_dir: str | Path) -> Path | None:
-    "The `step_N` folder with the largest N in `ckpt_dir`, or None."
-    ckpt_dir = Path(ckpt_dir)
-    done = [p for p in ckpt_dir.glob("step_*") if p.name.split("_")[-1].isdigit()] if ckpt_dir.exists() else []
-    return max(done, key=lambda p: int(p.name.split("_")[-1])) if done else None
-
-def prune_checkpoints(ckpt_dir: str | Path, keep_last: int = 0) -> list[Path]:
-    "Remove all but the newest `keep_last` `step_N` folders of `ckpt_dir` (0 keeps all); returns the removed ones."
-    import shutil
-    ckpt_dir = Path(ckpt_dir)
-    done = sorted((p for p in ckpt_dir.glob("step_*") if p.name.split("_")[-1].isdigit()), key=lambda p: int(p.name.split("_")[-1]))
-    gone = done[:-keep_last] if keep_last > 0 else []
-    for p in gone: shutil.rmtree(p)
-    return gone
-
-def save_checkpoint(accelerator, ckpt_dir: str | Path, step: int, history: dict, keep_last: int = 0) -> Path:
-    """Atomically write accelerate's state and `history.json` to `ckpt_dir/step_{step}` (main process only), then keep
-    only the newest `keep_last` checkpoints (0: all)."""
-    import json, shutil
-    ckpt_dir = Path(ckpt_dir); final, tmp = ckpt_dir/f"step_{step}", ckpt_dir/f".tmp_step_{step}"
-    if tmp.exists(): shutil.rmtree(tmp)
-    accelerator.save_state(str(tmp))
-    (tmp/"history.json").write_text(json.dumps(history))
-    if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final)
-    prune_checkpoints(ckpt_dir, keep_last)
-    return final
-
-# %% ../nbs/00_core.ipynb #7363ef05
-def trackers(log_with: str | None = "auto") -> list[str]:
-    "accelerate trackers for `log_with`: 'auto' is TensorBoard when installed (else none); 'none' is none; else the name given."
-    import importlib.util
-    if log_with in (None, "", "none", "no"): return []
-    if log_with == "auto": return ["tensorboard"] if importlib.util.find_spec("tensorboard") else []
-    return [log_with]
-
-def _flat(d: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in (d or {}).items():
-        if isinstance(v, dict): out.update(_flat(v, f"{prefix}{k}."))
-        else: out[f"{prefix}{k}"] = v if isinstance(v, (int, float, str, bool)) else str(v)
-    return out
-
-class TrainLog:
-    """Rows of numbers per step: to `out_dir/log.csv` and to the accelerator's trackers (started here with `config` as
-    the run's hyper-parameters). Main process only; rows after `resume_step` (an interrupted run's) are dropped."""
-    def __init__(self, accelerator, out_dir: str | os.PathLike, resume_step: int = 0, config: dict | None = None,
-                 name: str = "latentsync"):
-        import csv
-        self.acc, self.path, self.main = accelerator, Path(out_dir)/"log.csv", accelerator.is_main_process
-        self.fields = ["step"]
-        if self.main and self.path.exists():
-            with open(self.path, newline="") as f: r = csv.DictReader(f); rows = list(r); self.fields = list(r.fieldnames or ["step"])
-            self._write([x for x in rows if x.get("step", "").isdigit() and int(x["step"]) <= resume_step])
-        if self.acc.log_with: self.acc.init_trackers(name, config=_flat(config))
-
-    def _write(self, rows: list):
-        import csv
-        tmp = self.path.with_name(".log.csv.tmp"); tmp.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, self.fields); w.writeheader(); w.writerows(rows)
-        os.replace(tmp, self.path)
-
-    def log(self, step: int, values: dict):
-        import csv
-        values = {k: float(v) for k, v in values.items() if v is not None}
-        if self.acc.log_with: self.acc.log(values, step=step)
-        if not self.main: return
-        if not self.path.exists(): self._write([])
-        new = [k for k in values if k not in self.fields]
-        if new:
-            with open(self.path, newline="") as f: rows = list(csv.DictReader(f))
-            self.fields += new; self._write(rows)
-        with open(self.path, "a", newline="") as f: csv.DictWriter(f, self.fields).writerow({"step": step, **values})
-
-    def close(self):
-        if self.acc.log_with: self.acc.end_training()
-
-def out_of_memory(e: BaseException) -> bool:
-    "True for a GPU or CPU out-of-memory error."
-    return isinstance(e, torch.OutOfMemoryError) or (isinstance(e, RuntimeError) and
-           any(s in str(e) for s in ("out of memory", "can't allocate memory", "not enough memory")))
-
 # %% ../nbs/00_core.ipynb #8f598cb0
 def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "") -> dict:
     "`source` if it is a dict, else the checkpoint file read with `weights_only=True`; a clear error if it is missing or not a checkpoint."
@@ -283,3 +198,19 @@ def stop_signals_raise(only_default: bool = False):
         raise
     finally:
         for s, h in old.items(): signal.signal(s, h)
+
+# %% ../nbs/00_core.ipynb #dd870535
+def moved(names: dict, module: str):
+    """A module-level `__getattr__` for names that moved: `names` maps an old name to `"new.module"` (same name) or
+    `"new.module:new_name"`. Looking one up warns (DeprecationWarning) and returns it from its new home."""
+    def __getattr__(name: str):
+        if name not in names: raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        import importlib, warnings
+        where, _, new = names[name].partition(":")
+        warnings.warn(f"{module}.{name} moved to {where}.{new or name}; the old name will be removed in the next release.",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(where), new or name)
+    return __getattr__
+
+__getattr__ = moved({n: "latentsync.training" for n in ("latest_checkpoint", "prune_checkpoints", "save_checkpoint", "trackers",
+                                                         "TrainLog", "out_of_memory")}, "latentsync.core")

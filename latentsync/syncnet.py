@@ -2,7 +2,7 @@
 
 # %% ../nbs/06_syncnet.ipynb #abb2f16e
 from __future__ import annotations
-import json, math, os, time
+import json, math, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -15,15 +15,14 @@ from torch.utils.checkpoint import checkpoint
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets, latest_checkpoint, save_checkpoint, load_checkpoint, trackers, TrainLog, out_of_memory, upcast
+from .core import Presets, load_checkpoint, upcast, moved
 from .audio import load_audio, syncnet_mel, mel_window
 from .face import align_video
 
 # %% auto #0
-__all__ = ['SYNCNET_PRESETS', 'OOM_ADVICE', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig',
-           'StableSyncNet', 'cosine_loss', 'load_syncnet', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'SyncPairs',
-           'SyncTrainConfig', 'StepBatches', 'make_lr_scheduler', 'global_mean', 'evaluate_syncnet', 'train_syncnet',
-           'plot_history', 'save_syncnet', 'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
+__all__ = ['SYNCNET_PRESETS', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig', 'StableSyncNet',
+           'cosine_loss', 'load_syncnet', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'save_syncnet',
+           'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
 
 # %% ../nbs/06_syncnet.ipynb #7c007ab5
 def _pad_for(factor) -> tuple:
@@ -236,197 +235,6 @@ def load_clip(video: str | os.PathLike, image_size: int = 256, audio: str | os.P
     if image_size != 256: faces = np.stack([cv2.resize(f, (image_size, image_size), interpolation=cv2.INTER_AREA) for f in faces])
     return Clip(faces, syncnet_mel(load_audio(audio or video)), Path(video).stem)
 
-class SyncPairs(torch.utils.data.Dataset):
-    """Every window of `clips` (within the fraction `span` of each clip's frames) twice: with its own frames (positive,
-    even sample ids) and with frames `min_shift` or more frames away (negative, odd ids). Ids past `len` (the sampler
-    adds epoch·len) give the same pairs with freshly drawn negatives."""
-    def __init__(self, clips: list[Clip], num_frames: int = 16, span: tuple = (0.0, 1.0), min_shift: int = 5,
-                 seed: int = 0, fps: float = 25.0):
-        self.clips, self.num_frames, self.min_shift, self.seed, self.fps = clips, num_frames, min_shift, seed, fps
-        self.mel_len = math.ceil(num_frames * 80 / fps - 1e-9)
-        self.windows, self.ranges = [], []
-        for ci, c in enumerate(clips):
-            lo, hi = int(span[0] * len(c)), int(span[1] * len(c))
-            last = min(hi - num_frames, int((c.mel.shape[1] - self.mel_len) * fps // 80))   # frames and mel must fit
-            starts = list(range(lo, last + 1))
-            self.ranges.append((lo, last))
-            if last - lo < 2 * min_shift - 1:                    # every window needs a negative min_shift or more away
-                raise ValueError(f"Clip {c.name or ci} span {span} is too short for {num_frames}-frame pairs "
-                                 f"with negatives {min_shift}+ frames away.")
-            self.windows += [(ci, s) for s in starts]
-
-    def __len__(self): return 2 * len(self.windows)
-
-    def window(self, i: int) -> tuple: return self.windows[(i % len(self)) // 2]     # (clip, start of the mel window)
-    def label(self, i: int) -> float: return float(i % 2 == 0)
-
-    def frame_start(self, i: int) -> int:
-        "Start of the frames of sample `i`: the mel's own start for positives, a start `min_shift` or more away for negatives."
-        ci, s = self.window(i)
-        if self.label(i): return s
-        lo, last = self.ranges[ci]
-        choices = [t for t in range(lo, last + 1) if abs(t - s) >= self.min_shift]
-        return int(np.random.default_rng([self.seed, i]).choice(choices))
-
-    def __getitem__(self, i: int):
-        ci, s = self.window(i)
-        c, y, fs = self.clips[ci], self.label(i), self.frame_start(i)
-        frames = torch.from_numpy(c.faces[fs:fs + self.num_frames]).permute(0, 3, 1, 2).float() / 127.5 - 1
-        mel = torch.from_numpy(mel_window(c.mel, s, self.num_frames, self.fps)).float()[None]
-        return frames, mel, torch.tensor(y)
-
-# %% ../nbs/06_syncnet.ipynb #2231911f
-@dataclass
-class SyncTrainConfig:
-    "Hyper-parameters of a SyncNet training run."
-    steps: int = 1000
-    batch_size: int = 32             # per process
-    grad_accum: int = 1              # effective batch = batch_size · grad_accum · processes
-    lr: float = 1e-5                 # official; much higher rates collapse the embeddings (the ln 2 plateau)
-    lr_scheduler: str = "constant"   # any diffusers schedule: constant, constant_with_warmup, linear, cosine, ...
-    warmup_steps: int = 0
-    weight_decay: float = 0.01
-    max_grad_norm: float = 1.0
-    mixed_precision: str = "no"      # "no", "fp16", "bf16"
-    val_every: int = 100
-    save_every: int = 500
-    keep_last: int = 3               # checkpoints kept (0: all)
-    seed: int = 0
-    num_workers: int = 0
-    gradient_checkpointing: bool = False
-    log_with: str = "auto"           # accelerate tracker: auto (TensorBoard when installed), none, wandb, ...
-
-class StepBatches(torch.utils.data.Sampler):
-    """This process's batches of sample ids, a pure function of (seed, position). All processes share one stream of
-    positions: position p is sample `perm_e[p mod n] + e·n`, with epoch e = p // n and perm_e a permutation drawn from
-    (seed, e) (ids past n let datasets like `SyncPairs` draw fresh negatives each epoch). Batch k covers positions
-    k·B … k·B+B−1, B = batch_size·world, and process `rank` takes its slice: 2 processes × batch 1 see exactly the
-    samples of 1 process × batch 2, and a resumed run (from batch `start`) goes on with the same stream."""
-    def __init__(self, n: int, batch_size: int, seed: int, start: int = 0, total: int | None = None, rank: int = 0, world: int = 1):
-        self.n, self.bs, self.seed, self.start, self.rank, self.world = n, batch_size, seed, start, rank, world
-        self.total = total if total is not None else max(n // (batch_size * world), 1)
-        self._perms = {}
-    def __len__(self): return max(self.total - self.start, 0)
-    def _perm(self, e: int) -> np.ndarray:
-        if e not in self._perms: self._perms = {e: np.random.default_rng([self.seed, e]).permutation(self.n)}
-        return self._perms[e]
-    def __iter__(self):
-        B = self.bs * self.world
-        for k in range(self.start, self.total):
-            pos = k * B + self.rank * self.bs + np.arange(self.bs)
-            yield [int(p // self.n * self.n + self._perm(int(p // self.n))[p % self.n]) for p in pos]
-
-def make_lr_scheduler(opt, name: str = "constant", warmup_steps: int = 0, total_steps: int = 1):
-    "A diffusers learning-rate schedule, stepped once per optimizer step (whatever the number of processes)."
-    from diffusers.optimization import get_scheduler
-    return get_scheduler(name, opt, num_warmup_steps=warmup_steps, num_training_steps=total_steps)
-
-def global_mean(acc, values: list) -> float:
-    "Mean over the steps' micro-batches (`values`: 0-d tensors) and over all processes."
-    x = torch.stack([v.detach().float() for v in values]).mean()
-    return float(acc.gather(x[None].to(acc.device)).mean())
-
-OOM_ADVICE = ("Out of memory. Lower, in this order: batch_size (keep the effective batch with grad_accum), resolution "
-              "or num_frames, or turn on gradient_checkpointing and mixed_precision ('fp16'/'bf16' on a GPU).")
-
-@torch.no_grad()
-def evaluate_syncnet(net, dataset, batch_size: int = 64, device=None) -> dict:
-    "Mean BCE loss and accuracy (cos > 0.5 means in sync) of `net` over all of `dataset`."
-    net.eval()
-    device = device or next(net.parameters()).device
-    losses, correct, n = [], 0, 0
-    for frames, mel, y in torch.utils.data.DataLoader(dataset, batch_size=batch_size):
-        v, a = net(net.visual_input(frames.to(device)), mel.to(device))
-        cos = F.cosine_similarity(v.float(), a.float())
-        losses.append(cosine_loss(v, a, y.to(device)).item() * len(y))
-        correct += ((cos > 0.5).float().cpu() == y).sum().item(); n += len(y)
-    return {"loss": sum(losses) / n, "accuracy": correct / n}
-
-def train_syncnet(net, train_ds, val_ds, cfg: SyncTrainConfig, out_dir: str | os.PathLike, resume: bool = True,
-                  progress: bool = True, stop_after: int | None = None) -> dict:
-    """Train `net` on `train_ds` with accelerate (one process, or as many as `accelerate launch` starts), validating
-    on `val_ds`. Into `out_dir`: checkpoints (the last `cfg.keep_last`), `log.csv` (and TensorBoard), `loss.png`.
-    Resumes from the latest checkpoint there. `stop_after` ends the call early (as an interruption would)."""
-    from accelerate import Accelerator
-    from accelerate.utils import set_seed
-    from tqdm.auto import tqdm
-    out_dir = Path(out_dir); ckpt_dir = out_dir/"checkpoints"
-    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum,
-                      log_with=trackers(cfg.log_with) or None, project_dir=str(out_dir))
-    set_seed(cfg.seed)
-    if cfg.gradient_checkpointing and hasattr(net, "enable_gradient_checkpointing"): net.enable_gradient_checkpointing()
-    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    lr_sched = make_lr_scheduler(opt, cfg.lr_scheduler, cfg.warmup_steps, cfg.steps)
-    net, opt = acc.prepare(net, opt)
-    acc.register_for_checkpointing(lr_sched)
-    hist = {"step": [], "loss": [], "val_step": [], "val_loss": [], "val_accuracy": [], "config": asdict(cfg)}
-    step = 0
-    last = latest_checkpoint(ckpt_dir) if resume else None
-    if last is not None:
-        acc.load_state(str(last))
-        hist = json.loads((last/"history.json").read_text())
-        step = hist["step"][-1] if hist["step"] else 0
-    log = TrainLog(acc, out_dir, step, {"syncnet": asdict(cfg)}, name="tensorboard")
-    sampler = StepBatches(len(train_ds), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum,
-                          rank=acc.process_index, world=acc.num_processes)
-    loader = torch.utils.data.DataLoader(train_ds, batch_sampler=sampler, num_workers=cfg.num_workers)
-    net.train()
-    bar = tqdm(total=cfg.steps, initial=step, desc="SyncNet", disable=not (progress and acc.is_main_process))
-    running, t0, t_step = [], time.time(), time.time()
-    try:
-        for frames, mel, y in loader:
-            frames, mel, y = frames.to(acc.device), mel.to(acc.device), y.to(acc.device)
-            with acc.accumulate(net):
-                v, a = net(acc.unwrap_model(net).visual_input(frames), mel)
-                loss = cosine_loss(v, a, y)
-                acc.backward(loss)
-                if acc.sync_gradients: grad_norm = acc.clip_grad_norm_(net.parameters(), cfg.max_grad_norm)
-                opt.step(); opt.zero_grad()
-            running.append(loss)
-            if not acc.sync_gradients: continue
-            step += 1; bar.update(1)
-            row = {"loss": global_mean(acc, running), "lr": lr_sched.get_last_lr()[0], "grad_norm": float(grad_norm),
-                   "samples_per_s": len(running) * len(y) * acc.num_processes / (time.time() - t_step)}
-            lr_sched.step(); running, t_step = [], time.time()
-            hist["step"].append(step); hist["loss"].append(row["loss"])
-            bar.set_postfix(loss=f"{row['loss']:.3f}")
-            if val_ds is not None and (step % cfg.val_every == 0 or step == cfg.steps):
-                r = evaluate_syncnet(acc.unwrap_model(net), val_ds); net.train()
-                hist["val_step"].append(step); hist["val_loss"].append(r["loss"]); hist["val_accuracy"].append(r["accuracy"])
-                row.update(val_loss=r["loss"], val_accuracy=r["accuracy"])
-                if acc.is_main_process: plot_history(hist, out_dir/"loss.png")
-            log.log(step, row)
-            if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
-                acc.wait_for_everyone()
-                if acc.is_main_process: save_checkpoint(acc, ckpt_dir, step, hist, keep_last=cfg.keep_last)
-            t_step = time.time()
-            if step == stop_after: break
-    except Exception as e:
-        if out_of_memory(e): raise RuntimeError(f"{OOM_ADVICE} (SyncNet run: batch_size {cfg.batch_size}, grad_accum "
-                                                f"{cfg.grad_accum}, mixed_precision {cfg.mixed_precision!r}.)") from e
-        raise
-    finally:
-        bar.close(); log.close()
-    hist["seconds"] = time.time() - t0
-    if acc.is_main_process: plot_history(hist, out_dir/"loss.png")
-    return hist
-
-def plot_history(hist: dict, path: str | os.PathLike | None = None):
-    "Training loss (smoothed), validation loss and accuracy; saved to `path` if given."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3), dpi=80)
-    loss = np.array(hist["loss"]); k = max(len(loss) // 50, 1)
-    smooth = np.convolve(loss, np.ones(k) / k, mode="valid") if len(loss) >= k else loss
-    ax.plot(hist["step"][k - 1:], smooth, label="train loss")
-    if hist["val_step"]: ax.plot(hist["val_step"], hist["val_loss"], "o-", label="held-out loss")
-    ax.axhline(math.log(2), color="grey", ls="--", lw=1, label="ln 2 (stuck)")
-    ax.set_xlabel("step"); ax.set_ylabel("BCE")
-    if hist["val_step"]:
-        ax2 = ax.twinx(); ax2.plot(hist["val_step"], hist["val_accuracy"], "s-", color="C2", label="held-out accuracy")
-        ax2.set_ylim(0, 1); ax2.set_ylabel("accuracy"); ax2.legend(loc="upper right")
-    ax.legend(loc="lower left"); fig.tight_layout()
-    if path is not None: fig.savefig(path); plt.close(fig)        # saved, not also shown
-    return fig
 
 # %% ../nbs/06_syncnet.ipynb #a7001830
 def save_syncnet(net: StableSyncNet, folder: str | os.PathLike) -> Path:
@@ -495,3 +303,8 @@ def plot_sync(results: dict, ax=None):
         ax.plot(r["shifts"], r["curve"], "o-", ms=3, label=f"{label}: offset {r['offset']:+d}, confidence {r['confidence']:.3f}")
     ax.set_xlabel("audio shift (frames)"); ax.set_ylabel("mean distance"); ax.legend(fontsize=8)
     return ax
+
+# %% ../nbs/06_syncnet.ipynb #9015cd2b
+__getattr__ = moved({**{n: "latentsync.train_syncnet" for n in ("SyncPairs", "SyncTrainConfig", "evaluate_syncnet", "train_syncnet")},
+                     **{n: "latentsync.training" for n in ("StepBatches", "make_lr_scheduler", "global_mean", "OOM_ADVICE")},
+                     "plot_history": "latentsync.train_syncnet:plot_sync_training"}, "latentsync.syncnet")

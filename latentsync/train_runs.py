@@ -10,7 +10,8 @@ import numpy as np
 import torch
 
 from .core import Presets
-from .syncnet import SyncTrainConfig, SyncNetConfig, SYNCNET_PRESETS
+from .syncnet import SyncNetConfig, SYNCNET_PRESETS
+from .train_syncnet import SyncTrainConfig
 from .train_stage1 import TrainConfig, TRAIN_PRESETS
 from .unet import UNetConfig, UNET_PRESETS
 from .video import VIDEO_SUFFIXES
@@ -347,16 +348,19 @@ USED = {"syncnet": {"data": ("train", "val", "cache", "max_frames", "max_val", "
 def _field_comments(cls) -> dict:
     "The `# comment` after each field in a dataclass's source (continuation lines joined)."
     import inspect, re
-    out, last = {}, None
-    try: src = inspect.getsource(cls)
-    except (OSError, TypeError):                         # defined in a notebook: read the exported module's copy
-        import importlib; src = inspect.getsource(getattr(importlib.import_module("latentsync.train_runs"), cls.__name__))
-    for line in src.splitlines():
-        m = re.match(r"\s+(\w+): [^=]+=.*?#\s*(.*)$", line)
-        if m: out[m.group(1)] = m.group(2); last = m.group(1); continue
-        m = re.match(r"\s+#\s*(.*)$", line)
-        if m and last: out[last] += " " + m.group(1)
-        else: last = None
+    out = {}
+    for c in reversed([c for c in cls.__mro__ if "__dataclass_fields__" in vars(c)]):   # a subclass's comment wins
+        try: src = inspect.getsource(c)
+        except (OSError, TypeError):                     # defined in a notebook: read the exported module's copy
+            import importlib; mod = "latentsync.train_runs" if c.__module__ == "__main__" else c.__module__
+            src = inspect.getsource(getattr(importlib.import_module(mod), c.__name__))
+        last = None
+        for line in src.splitlines():
+            m = re.match(r"\s+(\w+): [^=]+=.*?#\s*(.*)$", line)
+            if m: out[m.group(1)] = m.group(2); last = m.group(1); continue
+            m = re.match(r"\s+#\s*(.*)$", line)
+            if m and last: out[last] += " " + m.group(1)
+            else: last = None
     return out
 
 def config_yaml(cfg: RunConfig, comment: str = "") -> str:
@@ -430,7 +434,7 @@ def build_data(cfg: RunConfig, whisper=None) -> RunData:
     if not train_paths: raise ValueError(f"No training clips in {cfg.data.train}" + (" (no kept clip of the 'train' split)" if manifests else "") + ".")
     skipped = {}
     if cfg.stage == "syncnet":
-        from latentsync.syncnet import SyncPairs
+        from latentsync.train_syncnet import SyncPairs
         net_cfg = syncnet_config(cfg.model.syncnet)
         clips = _load_sync_clips(train_paths, cfg, net_cfg.image_size, skipped)
         if not clips: raise ValueError("No usable training clip. Reasons:\n" + "\n".join(f"  {k}: {v}" for k, v in skipped.items()))
@@ -564,7 +568,7 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     import time
     from accelerate import PartialState
     from accelerate.utils import set_seed
-    from latentsync.core import latest_checkpoint
+    from latentsync.training import latest_checkpoint
     state = PartialState(cpu=_cpu_processes())
     cfg, notes = load_config(config, stage, overrides)
     out = Path(out_dir); t0 = time.time()
@@ -584,15 +588,16 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     with state.main_process_first():                    # the main process fills the face and feature caches first
         data = build_data(cfg, whisper)
     if cfg.stage == "syncnet":
-        from latentsync.syncnet import StableSyncNet, train_syncnet, save_syncnet
+        from latentsync.syncnet import StableSyncNet, save_syncnet
+        from latentsync.train_syncnet import train_syncnet
         net = StableSyncNet(syncnet_config(cfg.model.syncnet)); start = "random weights"
         if cfg.model.init:
             src = load_trained_syncnet(cfg.model.init)
             net.load_state_dict(src.state_dict(), strict=True); start = str(cfg.model.init)
         hist = train_syncnet(net, data.train, data.val, cfg.train, out, resume=resume, progress=progress, stop_after=stop_after)
         if state.is_main_process: save_syncnet(net, out/"syncnet")
-        final = {"loss": hist["loss"][-1] if hist["loss"] else None,
-                 "val_accuracy": hist["val_accuracy"][-1] if hist["val_accuracy"] else None}
+        final = {"loss": hist["losses"]["loss"][-1] if hist["losses"].get("loss") else None,
+                 "val_accuracy": hist["val"]["accuracy"][-1] if hist["val"].get("accuracy") else None}
     else:
         from latentsync.train_stage1 import train_unet
         unet, start = build_unet(cfg)
@@ -632,7 +637,7 @@ def export_official(source: str | os.PathLike, out: str | os.PathLike) -> Path:
     """Write a trained U-Net (a run folder, its `unet/`, or `checkpoints/step_N`) or SyncNet (a SyncNet run folder or its
     `syncnet/`) in the official format: `torch.save({"state_dict", "global_step"})`, fp32, official key names. Written
     to a temporary name and renamed, never over its own source."""
-    from latentsync.core import latest_checkpoint
+    from latentsync.training import latest_checkpoint
     source, out = Path(source), Path(out)
     if out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
         raise ValueError(f"Write the export outside its source ({source}).")

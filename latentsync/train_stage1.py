@@ -2,53 +2,45 @@
 
 # %% ../nbs/10_train_stage1.ipynb #8061ccc4
 from __future__ import annotations
-import json, os, time
-from dataclasses import dataclass, field, asdict
+import os
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import Presets, latest_checkpoint, save_checkpoint, trackers, TrainLog, out_of_memory, upcast
+from .core import Presets, upcast, moved
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
 from .unet import LatentSyncUNet, denoise, save_pretrained
 from .face import paste_surrounding
-from .syncnet import StepBatches, make_lr_scheduler, global_mean, OOM_ADVICE
+from .training import LoopConfig, fit, plot_history
 
 # %% auto #0
 __all__ = ['TRAIN_PRESETS', 'TrainConfig', 'set_trainable', 'sample_generators', 'encode_batch', 'draw_noise', 'noise_loss',
-           'weighted_total', 'plot_losses', 'validation_clip', 'validation_sync', 'train_unet']
+           'weighted_total', 'validation_clip', 'validation_sync', 'unet_step', 'train_unet']
 
 # %% ../nbs/10_train_stage1.ipynb #bd249e5e
 @dataclass
-class TrainConfig:
-    "A U-Net training run: model preset, data, optimisation, losses, bookkeeping."
+class TrainConfig(LoopConfig):
+    "A U-Net training run: the shared hyper-parameters (with the U-Net's defaults), the model, the data and the losses."
     unet: str = "stage1"
     resolution: int = 256
     num_frames: int = 16
     steps: int = 10_000
     batch_size: int = 24                     # per process
-    grad_accum: int = 1                      # effective batch = batch_size · grad_accum · processes
-    lr: float = 1e-5
-    lr_scheduler: str = "constant"           # any diffusers schedule: constant, constant_with_warmup, linear, cosine, ...
-    warmup_steps: int = 0
-    weight_decay: float = 0.01
-    max_grad_norm: float = 1.0
     mixed_precision: str = "fp16"            # "no" on CPUs
     gradient_checkpointing: bool = True
+    seed: int = 1247
+    save_every: int = 10_000
+    val_every: int = 10_000
     mixed_noise_alpha: float | None = 1.0    # None: the first frame's noise repeated over all frames
     trainable: tuple = ()                    # name fragments of trainable parameters; () = all
     pixel_losses: bool = False               # stage 2: decode ẑ0 and add SyncNet, LPIPS, TREPA
     loss_weights: dict = field(default_factory=lambda: {"recon": 1.0, "sync": 0.05, "lpips": 0.1, "trepa": 10.0})
-    seed: int = 1247
-    save_every: int = 10_000
-    keep_last: int = 3                       # checkpoints kept (0: all)
-    val_every: int = 10_000
     val_steps: int = 20
     val_guidance: float = 1.5
-    num_workers: int = 0
-    log_with: str = "auto"                   # accelerate tracker: auto (TensorBoard when installed), none, wandb, ...
 
 TRAIN_PRESETS = Presets("training",
     stage1=TrainConfig(),
@@ -127,17 +119,6 @@ def weighted_total(losses: dict, weights: dict) -> torch.Tensor:
     return sum(weights.get(k, 1.0) * v for k, v in losses.items())
 
 # %% ../nbs/10_train_stage1.ipynb #f9b30d39
-def plot_losses(hist: dict, path: str | os.PathLike | None = None):
-    "Every loss in `hist` against the step (smoothed), saved to `path` if given."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 3), dpi=80)
-    for k, v in hist["losses"].items():
-        v = np.asarray(v); n = max(len(v) // 50, 1)
-        ax.plot(hist["step"][n - 1:], np.convolve(v, np.ones(n) / n, mode="valid"), label=k)
-    ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss"); ax.legend(fontsize=8); fig.tight_layout()
-    if path is not None: fig.savefig(path); plt.close(fig)
-    return fig
-
 @torch.no_grad()
 def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, guidance: float = 1.5, seed: int = 0) -> Path:
     "Denoise the first sample's window with `unet`; write generated | real faces as mp4 (with the window's audio) and png."
@@ -170,7 +151,7 @@ def validation_clip(unet, vae, scheduler, dataset, out: Path, steps: int = 20, g
     return out.with_suffix(".mp4")
 
 def validation_sync(syncnet, out: Path, mel: torch.Tensor) -> dict:
-    "The SyncNet's in-sync probability (cosine) of the generated and of the real faces in a validation clip (`out`, its mp4)."
+    "The SyncNet's in-sync probability (cosine) of the generated (`sync`) and of the real faces (`sync_real`) in a validation clip (`out`, its mp4)."
     from latentsync.video import VideoReader
     frames = np.stack(list(VideoReader(out.with_suffix(".mp4"), fps=None)))            # generated | real side by side
     w = frames.shape[2] // 2
@@ -181,94 +162,47 @@ def validation_sync(syncnet, out: Path, mel: torch.Tensor) -> dict:
         if x.shape[-1] != s: x = F.interpolate(x, size=(s, s), mode="bicubic", align_corners=False)
         with torch.no_grad(): v, a = syncnet(syncnet.visual_input(x[None]), mel[None].to(dev))
         return float(F.cosine_similarity(v.float(), a.float()).mean())
-    return {"val_sync": cos(frames[:, :, :w]), "val_sync_real": cos(frames[:, :, w:])}
+    return {"sync": cos(frames[:, :, :w]), "sync_real": cos(frames[:, :, w:])}
+
+def unet_step(unet, batch: dict, ctx, vae, scheduler, extra_loss=None) -> dict:
+    """One U-Net batch -> its losses (`recon`, stage 2's pixel losses from `extra_loss`) and their weighted `total`. The
+    noise, timesteps and VAE samples come from one generator per sample (`sample_generators`, from the batch's ids), so
+    they do not depend on how the batch is split over processes and accumulation steps."""
+    cfg, acc = ctx.cfg, ctx.acc
+    if "id" in batch: gens = sample_generators(cfg.seed, batch["id"].tolist(), acc.device)
+    else:                                                      # a dataset without sample ids: one generator per process and micro-batch
+        gens = torch.Generator(device=acc.device).manual_seed(cfg.seed * 1_000_003 + (ctx.step * cfg.grad_accum + ctx.micro) * 97 + acc.process_index)
+    lat = encode_batch(vae, batch, generator=gens)
+    with acc.autocast():
+        out = noise_loss(unet, scheduler, lat, batch["audio"], cfg.mixed_noise_alpha, generator=gens)
+    losses = {"recon": out["recon"]}
+    if extra_loss is not None: losses.update(extra_loss(batch, out, lat, vae, scheduler))
+    return {**losses, "total": weighted_total(losses, cfg.loss_weights)}
 
 def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=None, extra_loss=None, resume: bool = True,
                progress: bool = True, stop_after: int | None = None, validate: bool = True, syncnet=None, val_dataset=None) -> dict:
-    """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with accelerate (one process, or as many as
-    `accelerate launch` starts); `extra_loss(batch, out, lat, vae, scheduler)` returns stage-2 losses as a dict.
-    Into `out_dir`: checkpoints (the last `cfg.keep_last`), `unet/` (the latest weights), `log.csv` (and TensorBoard),
-    `loss.png`, validation clips of `val_dataset` (else of `dataset`), scored by `syncnet` (or the stage-2 loss's
-    SyncNet) when there is one.
+    """Train a U-Net (`unet`, or a fresh `cfg.unet`) on `dataset` with `training.fit` and `unet_step`;
+    `extra_loss(batch, out, lat, vae, scheduler)` returns stage-2 losses as a dict. Into `out_dir`: checkpoints (the last
+    `cfg.keep_last`), `unet/` (the latest weights), `log.csv` (and TensorBoard), `loss.png`, validation clips of
+    `val_dataset` (else of `dataset`), scored by `syncnet` (or the stage-2 loss's SyncNet) when there is one.
     Resumes from `out_dir`'s latest checkpoint. Returns the loss history."""
-    from accelerate import Accelerator
+    from accelerate import PartialState
     from accelerate.utils import set_seed
-    from tqdm.auto import tqdm
-    out_dir = Path(out_dir); ckpt_dir = out_dir/"checkpoints"; out_dir.mkdir(parents=True, exist_ok=True)
-    acc = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum,
-                      log_with=trackers(cfg.log_with) or None, project_dir=str(out_dir))
-    set_seed(cfg.seed)
+    out_dir = Path(out_dir)
+    set_seed(cfg.seed)                                         # a fresh U-Net: the same weights in every process
     unet = unet if unet is not None else LatentSyncUNet(cfg.unet)
-    if cfg.gradient_checkpointing: unet.enable_gradient_checkpointing()
     n_train, n_all = set_trainable(unet, cfg.trainable)
-    unet.train()
-    vae = vae.to(acc.device).requires_grad_(False)
+    vae = vae.to(PartialState().device).requires_grad_(False)
     syncnet = syncnet if syncnet is not None else getattr(extra_loss, "syncnet", None)
-    scheduler = make_scheduler()
-    trainable = [p for p in unet.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(trainable, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    lr_sched = make_lr_scheduler(opt, cfg.lr_scheduler, cfg.warmup_steps, cfg.steps)
-    unet, opt = acc.prepare(unet, opt)
-    acc.register_for_checkpointing(lr_sched)
-    hist = {"step": [], "losses": {}, "config": asdict(cfg), "trainable_params": n_train, "params": n_all}
-    step = 0
-    last = latest_checkpoint(ckpt_dir) if resume else None
-    if last is not None:
-        acc.load_state(str(last))
-        hist = json.loads((last/"history.json").read_text()); step = hist["step"][-1] if hist["step"] else 0
-    log = TrainLog(acc, out_dir, step, {"unet": asdict(cfg)}, name="tensorboard")
-    sampler = StepBatches(len(dataset), cfg.batch_size, cfg.seed, start=step * cfg.grad_accum, total=cfg.steps * cfg.grad_accum,
-                          rank=acc.process_index, world=acc.num_processes)
-    loader = torch.utils.data.DataLoader(dataset, batch_sampler=sampler, num_workers=cfg.num_workers)
-    bar = tqdm(total=cfg.steps, initial=step, desc="U-Net", disable=not (progress and acc.is_main_process))
-    running, t0, t_step = {}, time.time(), time.time()
-    try:
-        for batch in loader:
-            batch = {k: v.to(acc.device) if torch.is_tensor(v) else v for k, v in batch.items()}
-            if "id" in batch: gens = sample_generators(cfg.seed, batch["id"].tolist(), acc.device)
-            else:                                              # a dataset without sample ids: one generator per process and step
-                gens = torch.Generator(device=acc.device).manual_seed(cfg.seed * 1_000_003 + (step * cfg.grad_accum + len(running.get("total", []))) * 97 + acc.process_index)
-            with acc.accumulate(unet):
-                lat = encode_batch(vae, batch, generator=gens)
-                with acc.autocast():
-                    out = noise_loss(unet, scheduler, lat, batch["audio"], cfg.mixed_noise_alpha, generator=gens)
-                losses = {"recon": out["recon"]}
-                if extra_loss is not None: losses.update(extra_loss(batch, out, lat, vae, scheduler))
-                loss = weighted_total(losses, cfg.loss_weights)
-                acc.backward(loss)
-                if acc.sync_gradients: grad_norm = acc.clip_grad_norm_(trainable, cfg.max_grad_norm)
-                opt.step(); opt.zero_grad()
-            for k, v in {**losses, "total": loss}.items(): running.setdefault(k, []).append(v)
-            if not acc.sync_gradients: continue
-            step += 1; bar.update(1)
-            row = {k: global_mean(acc, v) for k, v in running.items()}
-            hist["step"].append(step)
-            for k, v in row.items(): hist["losses"].setdefault(k, []).append(v)
-            row.update(lr=lr_sched.get_last_lr()[0], grad_norm=float(grad_norm),
-                       samples_per_s=len(running["total"]) * len(batch["gt"]) * acc.num_processes / (time.time() - t_step))
-            lr_sched.step(); running = {}
-            bar.set_postfix(loss=f"{hist['losses']['total'][-1]:.4f}")
-            if step % cfg.save_every == 0 or step == cfg.steps or step == stop_after:
-                acc.wait_for_everyone()
-                if acc.is_main_process:
-                    save_checkpoint(acc, ckpt_dir, step, hist, keep_last=cfg.keep_last)
-                    save_pretrained(acc.unwrap_model(unet), out_dir/"unet", global_step=step)
-            if validate and acc.is_main_process and (step % cfg.val_every == 0 or step == cfg.steps):
-                vds = val_dataset if val_dataset is not None else dataset
-                clip = validation_clip(acc.unwrap_model(unet), vae, make_scheduler(), vds, out_dir/f"val_step_{step}",
-                                       cfg.val_steps, cfg.val_guidance)
-                if syncnet is not None: row.update(validation_sync(syncnet, clip, vds[0]["mel"]))
-                plot_losses(hist, out_dir/"loss.png")
-            log.log(step, row)
-            t_step = time.time()
-            if step == stop_after: break
-    except Exception as e:
-        if out_of_memory(e): raise RuntimeError(f"{OOM_ADVICE} (U-Net run: batch_size {cfg.batch_size}, grad_accum {cfg.grad_accum}, "
-                                                f"resolution {cfg.resolution}, gradient_checkpointing {cfg.gradient_checkpointing}, "
-                                                f"mixed_precision {cfg.mixed_precision!r}.)") from e
-        raise
-    finally:
-        bar.close(); log.close()
-    if acc.is_main_process and hist["step"]: plot_losses(hist, out_dir/"loss.png")
-    hist["seconds"] = time.time() - t0
-    return hist
+    scheduler, vds = make_scheduler(), val_dataset if val_dataset is not None else dataset
+    def check(model, step):
+        clip = validation_clip(model, vae, make_scheduler(), vds, out_dir/f"val_step_{step}", cfg.val_steps, cfg.val_guidance)
+        return validation_sync(syncnet, clip, vds[0]["mel"]) if syncnet is not None else {}
+    return fit(unet, dataset, cfg, out_dir, partial(unet_step, vae=vae, scheduler=scheduler, extra_loss=extra_loss), name="U-Net",
+               validate=check if validate else None, plot=plot_history, resume=resume, progress=progress, stop_after=stop_after,
+               save_model=lambda model, step: save_pretrained(model, out_dir/"unet", global_step=step),
+               history={"trainable_params": n_train, "params": n_all})
+
+
+# %% ../nbs/10_train_stage1.ipynb #5d3bbfe3
+__getattr__ = moved({"plot_losses": "latentsync.training:plot_history"}, "latentsync.train_stage1")
