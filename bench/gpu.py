@@ -107,7 +107,7 @@ def fixtures(data: Path):
     import torch
     from latentsync.unet import UNetConfig, LatentSyncUNet
     from latentsync.diffusion import make_scheduler
-    from latentsync.unet import denoise
+    from latentsync.sampling import denoise
     from latentsync.audio import load_audio_encoder, whisper_features, load_audio
     fx, dev, out = data/"fixtures"/"official", torch.device(DEV), {}
     ref = torch.load(fx/"unet_io.pt", weights_only=False)

@@ -300,7 +300,7 @@ def _detect(a) -> None:
         print(f"{'C2PA':>12}: " + ("no manifest" if c2 is None else f"{c2['state']}" + (f" ({', '.join(c2['failures'])})" if c2["failures"] else "")))
 
 def _export(a) -> None:
-    from latentsync.train_runs import export_official
+    from latentsync.convert import export_official
     out = export_official(a.source, a.official)
     sd = torch.load(out, map_location="cpu", weights_only=True)
     print(f"{'exported':>12}: {out} ({len(sd['state_dict'])} tensors, global_step {sd['global_step']})")

@@ -12,7 +12,7 @@ import torch
 # %% auto #0
 __all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir', 'sample_data',
            'in_test', 'default_preset', 'Presets', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
-           'Interrupted', 'stop_signals_raise', 'moved']
+           'Interrupted', 'stop_signals_raise', 'replace_files', 'moved']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 def get_device(device: str | torch.device | None = None) -> torch.device:
@@ -199,17 +199,33 @@ def stop_signals_raise(only_default: bool = False):
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
+# %% ../nbs/00_core.ipynb #ce33585f
+def replace_files(folder: str | os.PathLike, write) -> Path:
+    "`write(tmp)` fills a temporary folder beside `folder`; its files then replace `folder`'s one by one, atomically."
+    import shutil
+    folder = Path(folder); tmp = folder.with_name(f".{folder.name}.tmp")
+    if tmp.exists(): shutil.rmtree(tmp)
+    try:
+        write(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in tmp.iterdir(): os.replace(f, folder/f.name)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
 # %% ../nbs/00_core.ipynb #dd870535
 def moved(names: dict, module: str):
     """A module-level `__getattr__` for names that moved: `names` maps an old name to `"new.module"` (same name) or
-    `"new.module:new_name"`. Looking one up warns (DeprecationWarning) and returns it from its new home."""
+    `"new.module:new_name"` (`new_name` may be dotted: `Class.method`). Looking one up warns (DeprecationWarning) and
+    returns it from its new home."""
     def __getattr__(name: str):
         if name not in names: raise AttributeError(f"module {module!r} has no attribute {name!r}")
         import importlib, warnings
         where, _, new = names[name].partition(":")
         warnings.warn(f"{module}.{name} moved to {where}.{new or name}; the old name will be removed in the next release.",
                       DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(where), new or name)
+        obj = importlib.import_module(where)
+        for part in (new or name).split("."): obj = getattr(obj, part)
+        return obj
     return __getattr__
 
 __getattr__ = moved({n: "latentsync.training" for n in ("latest_checkpoint", "prune_checkpoints", "save_checkpoint", "trackers",

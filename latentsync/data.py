@@ -75,7 +75,7 @@ class UNetDataset(torch.utils.data.Dataset):
         return int(np.random.default_rng([self.seed, i]).choice(choices))
 
     def _frames(self, clip, s):
-        x = torch.from_numpy(np.ascontiguousarray(clip.faces[s:s + self.num_frames])).permute(0, 3, 1, 2).float()
+        x = torch.from_numpy(np.array(clip.faces[s:s + self.num_frames])).permute(0, 3, 1, 2).float()   # a copy: the cache is read-only
         return x / 127.5 - 1
 
     def __getitem__(self, i: int) -> dict:

@@ -19,12 +19,14 @@ from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, r
                              lower_face_mask, latent_mask, load_mask, check_face_choice, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .provenance import provenance_tags, regenerated_region, embed_watermark, sign_c2pa
-from .unet import LatentSyncUNet, UNET_PRESETS, load_official_unet, from_pretrained, denoise
+from .unet import LatentSyncUNet, UNET_PRESETS
+from .sampling import denoise
+from .convert import load_official_unet, saved_model
 
 # %% auto #0
-__all__ = ['LipSyncModels', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs', 'resolve_mask',
-           'blend_silence', 'SyncResult', 'FrameStream', 'sync_frames', 'sync', 'BatchJob', 'read_jobs', 'sync_batch',
-           'sync_widget']
+__all__ = ['LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'output_fps', 'NoFaceError', 'check_inputs',
+           'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'sync_frames', 'sync', 'BatchJob', 'read_jobs',
+           'sync_batch', 'sync_widget']
 
 # %% ../nbs/20_pipeline.ipynb #6fdb6398
 @dataclass
@@ -38,6 +40,20 @@ class LipSyncModels:
     device: torch.device
     dtype: torch.dtype
     name: str = "unknown"        # what the U-Net was loaded from: written into the outputs' metadata
+
+def trained_with(folder: str | os.PathLike) -> dict:
+    """The Whisper encoder and VAE a trained U-Net (a training run or its saved folder) was trained with: what inference
+    with it should use. Its `config.json` records them (`_whisper`, `_vae`); a run of an earlier release has them in its
+    `config.yaml`. None for what is not recorded."""
+    found = saved_model(folder)
+    cfg = LatentSyncUNet.load_config(found[1]) if found is not None and found[0] == "unet" else {}
+    out = {"whisper": cfg.get("_whisper"), "vae": cfg.get("_vae")}
+    run_yaml = Path(folder)/"config.yaml"
+    if None in out.values() and run_yaml.is_file():
+        import yaml
+        m = (yaml.safe_load(run_yaml.read_text()) or {}).get("model") or {}
+        out = {k: out[k] or m.get(k) for k in out}
+    return out
 
 def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
                 config: str = "stage2_512", device=None, precision: str = "auto") -> LipSyncModels:
@@ -56,12 +72,12 @@ def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | N
         with torch.random.fork_rng(devices=[]):        # random weights, but the same ones every time
             torch.manual_seed(0); net = LatentSyncUNet(unet)
     elif Path(unet).is_dir():                                          # a saved U-Net, or a training run (its unet/)
-        run = Path(unet)
-        if (run/"unet"/"config.json").is_file():
-            from latentsync.train_runs import run_models
-            whisper, vae = whisper or run_models(run)["whisper"], vae or run_models(run)["vae"]
-            unet = run/"unet"
-        net = from_pretrained(unet)
+        found = saved_model(unet)
+        if found is None or found[0] != "unet":
+            raise FileNotFoundError(f"{unet} holds no saved U-Net (a training run, or a folder written by save_pretrained).")
+        net = LatentSyncUNet.from_pretrained(found[1])
+        helpers = trained_with(unet)
+        whisper, vae = whisper or helpers["whisper"], vae or helpers["vae"]
     else: net, _ = load_official_unet(unet, config)
     if whisper is None:
         if not random_unet:

@@ -2,7 +2,7 @@
 
 # %% ../nbs/07_syncnet.ipynb #abb2f16e
 from __future__ import annotations
-import json, math, os
+import math, os
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -10,19 +10,18 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.checkpoint import checkpoint
 
+from diffusers import ConfigMixin, ModelMixin
 from diffusers.models.attention import FeedForward
 from diffusers.models.attention_processor import Attention
 
-from .core import Presets, load_checkpoint, upcast, moved
+from .core import Presets, upcast, moved, replace_files
 from .audio import load_audio, syncnet_mel, mel_window
 from .face import align_video
 
 # %% auto #0
 __all__ = ['SYNCNET_PRESETS', 'SyncResBlock', 'SyncAttnBlock', 'EncoderConfig', 'DownEncoder', 'SyncNetConfig', 'StableSyncNet',
-           'cosine_loss', 'load_syncnet', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'save_syncnet',
-           'load_saved_syncnet', 'sync_curve', 'sync_confidence', 'plot_sync']
+           'cosine_loss', 'ConvBN', 'Wav2LipSyncNet', 'Clip', 'load_clip', 'sync_curve', 'sync_confidence', 'plot_sync']
 
 # %% ../nbs/07_syncnet.ipynb #7c007ab5
 def _pad_for(factor) -> tuple:
@@ -96,7 +95,7 @@ class DownEncoder(nn.Module):
     def forward(self, x):
         x = self.conv_in(x)
         for blk in self.down_blocks:
-            x = checkpoint(blk, x, use_reentrant=False) if self.gradient_checkpointing and self.training else blk(x)
+            x = self._gradient_checkpointing_func(blk, x) if self.gradient_checkpointing and self.training else blk(x)
         x = F.relu(self.norm_out(x))
         if x.shape[-2:] != (1, 1):
             raise ValueError(f"The encoder's strides leave a {tuple(x.shape[-2:])} map instead of 1x1: "
@@ -122,6 +121,21 @@ class SyncNetConfig:
 
     def to_dict(self): return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "SyncNetConfig":
+        "From a saved config (`config.json`): the two towers from their dicts, lists read back as tuples, anything else ignored."
+        tup = lambda v: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, (list, tuple)) else v
+        enc = lambda e: e if isinstance(e, EncoderConfig) else EncoderConfig(**{k: tup(v) for k, v in e.items()})
+        rest = {k: d[k] for k in ("num_frames", "image_size", "lower_half", "latent_space") if k in d}
+        tower = lambda k: d[f"{k}_config"] if f"{k}_config" in d else d[k]        # a model's config.json, or our dataclass's dict
+        return cls(enc(tower("audio_encoder")), enc(tower("visual_encoder")), **rest)
+
+    @classmethod
+    def parse(cls, config: "SyncNetConfig | str | dict") -> "SyncNetConfig":
+        "A preset name, a saved config dict or a `SyncNetConfig`, as a `SyncNetConfig`."
+        if isinstance(config, str): return SYNCNET_PRESETS[config]
+        return config if isinstance(config, cls) else cls.from_dict(config)
+
 _AUDIO16 = dict(block_out_channels=(32, 64, 128, 256, 512, 1024, 2048), downsample_factors=((2, 1), 2, 2, 1, 2, 2, (2, 3)))
 _VISUAL16 = dict(block_out_channels=(64, 128, 256, 256, 512, 1024, 2048, 2048), downsample_factors=((1, 2), 2, 2, 2, 2, 2, 2, 2))
 SYNCNET_PRESETS = Presets("SyncNet",
@@ -145,13 +159,25 @@ SYNCNET_PRESETS = Presets("SyncNet",
 )
 
 # %% ../nbs/07_syncnet.ipynb #9f2551ac
-class StableSyncNet(nn.Module):
-    "LatentSync's SyncNet: two DownEncoder towers, L2-normalised embeddings, cosine similarity as the sync probability."
-    def __init__(self, config: SyncNetConfig | str = "stable_syncnet"):
+class StableSyncNet(ModelMixin, ConfigMixin):
+    """LatentSync's SyncNet: two DownEncoder towers, L2-normalised embeddings, cosine similarity as the sync probability.
+    A diffusers model (`save_pretrained`, `from_pretrained`, `config`, `enable_gradient_checkpointing`)."""
+    config_name = "config.json"
+    _supports_gradient_checkpointing = True
+
+    def __init__(self, config: SyncNetConfig | str | dict = "stable_syncnet"):   # a preset name, a SyncNetConfig or a saved config
         super().__init__()
-        self.config = SYNCNET_PRESETS[config] if isinstance(config, str) else config
-        self.audio_encoder = DownEncoder(self.config.audio_encoder)
-        self.visual_encoder = DownEncoder(self.config.visual_encoder)
+        cfg = SyncNetConfig.parse(config)
+        d = cfg.to_dict()          # (the towers' configs under other names than the towers themselves)
+        self.register_to_config(audio_encoder_config=d.pop("audio_encoder"), visual_encoder_config=d.pop("visual_encoder"), **d)
+        self.audio_encoder = DownEncoder(cfg.audio_encoder)
+        self.visual_encoder = DownEncoder(cfg.visual_encoder)
+
+    @classmethod
+    def from_config(cls, config=None, return_unused_kwargs: bool = False, **kwargs):
+        "The model a saved config describes (what `from_pretrained` calls)."
+        model = cls(config)
+        return (model, kwargs) if return_unused_kwargs else model
 
     def visual_input(self, faces: torch.Tensor) -> torch.Tensor:
         "(b, f, c, S, S) faces in [-1, 1] (or latents) -> (b, f·c, rows, S), the lower half if configured."
@@ -166,9 +192,9 @@ class StableSyncNet(nn.Module):
         a = F.normalize(self.audio_encoder(mel), p=2, dim=1)
         return v, a
 
-    def enable_gradient_checkpointing(self, on: bool = True):
-        self.audio_encoder.gradient_checkpointing = self.visual_encoder.gradient_checkpointing = on
-        return self
+    def save_pretrained(self, save_directory: str | os.PathLike, **kwargs):
+        "diffusers' `save_pretrained` (safetensors), each file replaced atomically."
+        return replace_files(save_directory, lambda tmp: super(StableSyncNet, self).save_pretrained(tmp, safe_serialization=True, **kwargs))
 
 def cosine_loss(vision: torch.Tensor, audio: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     "The official SyncNet loss: BCE(cos(v, a), y), in float32 or wider (cos is in [0, 1] thanks to the ReLU)."
@@ -176,15 +202,7 @@ def cosine_loss(vision: torch.Tensor, audio: torch.Tensor, y: torch.Tensor) -> t
     with torch.autocast(device_type=cos.device.type, enabled=False):
         return F.binary_cross_entropy(cos, y.to(cos.device, cos.dtype))
 
-def load_syncnet(source: str | os.PathLike | dict = "stable_syncnet", config: SyncNetConfig | str | None = None, device=None) -> "StableSyncNet":
-    "A `StableSyncNet` from an official `stable_syncnet.pt` (path or dict, loaded strict) or a preset name (random weights)."
-    if isinstance(source, str) and source in SYNCNET_PRESETS: return StableSyncNet(source).to(device or "cpu")
-    source = load_checkpoint(source, "SyncNet", "The official one is `checkpoints/stable_syncnet.pt` "
-                             "from the LatentSync release (Hugging Face repo ByteDance/LatentSync-1.6).")
-    if "state_dict" not in source: raise ValueError("Not a SyncNet checkpoint: expected a dict with a 'state_dict'.")
-    net = StableSyncNet(config or "stable_syncnet")
-    net.load_state_dict(source["state_dict"], strict=True)
-    return net.to(device or "cpu")
+
 
 # %% ../nbs/07_syncnet.ipynb #9d962d17
 class ConvBN(nn.Module):
@@ -235,26 +253,6 @@ def load_clip(video: str | os.PathLike, image_size: int = 256, audio: str | os.P
     if image_size != 256: faces = np.stack([cv2.resize(f, (image_size, image_size), interpolation=cv2.INTER_AREA) for f in faces])
     return Clip(faces, syncnet_mel(load_audio(audio or video)), Path(video).stem)
 
-
-# %% ../nbs/07_syncnet.ipynb #a7001830
-def save_syncnet(net: StableSyncNet, folder: str | os.PathLike) -> Path:
-    "Write `config.json` and `model.safetensors` for a StableSyncNet."
-    from safetensors.torch import save_file
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in net.state_dict().items()}, str(folder/"model.safetensors"))
-    (folder/"config.json").write_text(json.dumps(net.config.to_dict(), default=list))
-    return folder
-
-def load_saved_syncnet(folder: str | os.PathLike, device=None) -> StableSyncNet:
-    "A StableSyncNet written by `save_syncnet`."
-    from safetensors.torch import load_file
-    folder = Path(folder)
-    d = json.loads((folder/"config.json").read_text())
-    cfg = SyncNetConfig(EncoderConfig(**d.pop("audio_encoder")), EncoderConfig(**d.pop("visual_encoder")), **d)
-    cfg.audio_encoder.downsample_factors = tuple(tuple(f) if isinstance(f, list) else f for f in cfg.audio_encoder.downsample_factors)
-    cfg.visual_encoder.downsample_factors = tuple(tuple(f) if isinstance(f, list) else f for f in cfg.visual_encoder.downsample_factors)
-    net = StableSyncNet(cfg); net.load_state_dict(load_file(str(folder/"model.safetensors")), strict=True)
-    return net.to(device or "cpu")
 
 # %% ../nbs/07_syncnet.ipynb #0dd8416b
 @torch.no_grad()
@@ -307,4 +305,6 @@ def plot_sync(results: dict, ax=None):
 # %% ../nbs/07_syncnet.ipynb #9015cd2b
 __getattr__ = moved({**{n: "latentsync.train_syncnet" for n in ("SyncPairs", "SyncTrainConfig", "evaluate_syncnet", "train_syncnet")},
                      **{n: "latentsync.training" for n in ("StepBatches", "make_lr_scheduler", "global_mean", "OOM_ADVICE")},
-                     "plot_history": "latentsync.train_syncnet:plot_sync_training"}, "latentsync.syncnet")
+                     "plot_history": "latentsync.train_syncnet:plot_sync_training",
+                     **{n: "latentsync.convert" for n in ("load_syncnet", "load_saved_syncnet")},
+                     "save_syncnet": "latentsync.syncnet:StableSyncNet.save_pretrained"}, "latentsync.syncnet")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .core import Presets
+from .core import Presets, moved
 from .syncnet import SyncNetConfig, SYNCNET_PRESETS
 from .train_syncnet import SyncTrainConfig
 from .train_stage1 import TrainConfig, TRAIN_PRESETS
@@ -20,7 +20,7 @@ from .video import VIDEO_SUFFIXES
 __all__ = ['STAGES', 'RUN_PRESETS', 'USED', 'DataConfig', 'ModelConfig', 'RunConfig', 'config_from_dict', 'set_values',
            'is_official', 'syncnet_config', 'unet_config', 'from_official', 'config_dir', 'load_config', 'config_yaml',
            'write_configs', 'clip_paths', 'RunData', 'build_data', 'build_unet', 'load_trained_syncnet', 'build_losses',
-           'run_models', 'finished_summary', 'train', 'export_official']
+           'finished_summary', 'train']
 
 # %% ../nbs/18_train_runs.ipynb #981701f2
 STAGES = ("syncnet", "stage1", "stage2")
@@ -468,22 +468,17 @@ def build_data(cfg: RunConfig, whisper=None) -> RunData:
     return RunData(train, val, skipped)
 
 # %% ../nbs/18_train_runs.ipynb #c8156547
-def _saved_unet_folder(p: Path) -> Path | None:
-    "Our saved U-Net inside `p`: a run folder (its `unet/`) or a `save_pretrained` folder; None for anything else."
-    for f in (p/"unet", p):
-        cj = f/"config.json"
-        if cj.is_file() and "_class_name" not in json.loads(cj.read_text()): return f     # diffusers folders name their class
-    return None
-
 def build_unet(cfg: RunConfig):
     "The U-Net to train: fresh (random), from SD 1.5's U-Net (widened to 13 channels), from our run/folder, or an official .pt."
-    from latentsync.unet import LatentSyncUNet, from_pretrained, from_stable_diffusion, load_official_unet
+    from latentsync.unet import LatentSyncUNet
+    from latentsync.convert import from_stable_diffusion, load_official_unet, saved_model
     ucfg = unet_config(cfg.model.unet, cfg.train.resolution)
     init = cfg.model.init
     if init is None: return LatentSyncUNet(ucfg), "random weights"
     p = Path(init)
-    if p.is_dir() and (ours := _saved_unet_folder(p)) is not None:
-        src = from_pretrained(ours)
+    found = saved_model(p) if p.is_dir() else None
+    if found is not None and found[0] == "unet":
+        ours, src = found[1], LatentSyncUNet.from_pretrained(found[1])
         unet = LatentSyncUNet(ucfg)
         missing, unexpected = unet.load_state_dict(src.state_dict(), strict=False)
         if unexpected: raise ValueError(f"{init} has tensors the {cfg.stage} U-Net does not: {unexpected[:3]}... (a different config?)")
@@ -497,12 +492,12 @@ def build_unet(cfg: RunConfig):
     raise FileNotFoundError(f"model.init: {init} does not exist (an SD-1.5 folder, a stage-1 run folder, or an official .pt).")
 
 def load_trained_syncnet(source: str | dict):
-    "A frozen SyncNet for stage 2: a SyncNet run folder, a `save_syncnet` folder, the official .pt, or a preset (random weights)."
-    from latentsync.syncnet import StableSyncNet, load_syncnet, load_saved_syncnet
+    "A frozen SyncNet for stage 2: a SyncNet run folder, a saved SyncNet folder, the official .pt, or a preset (random weights)."
+    from latentsync.syncnet import StableSyncNet
+    from latentsync.convert import load_syncnet, load_saved_syncnet, saved_model
     if isinstance(source, dict): return StableSyncNet(syncnet_config(source))
     p = Path(source)
-    for f in (p/"syncnet", p):
-        if (f/"config.json").is_file() and (f/"model.safetensors").is_file(): return load_saved_syncnet(f)
+    if p.is_dir() and (saved_model(p) or ("",))[0] == "syncnet": return load_saved_syncnet(p)
     if p.is_file(): return load_syncnet(p)
     if source in SYNCNET_PRESETS: return StableSyncNet(source)
     raise FileNotFoundError(f"model.syncnet: {source} is neither a SyncNet run folder, a saved SyncNet, a .pt file nor a preset "
@@ -540,13 +535,6 @@ def _cpu_processes() -> bool:
     several = int(os.environ.get("WORLD_SIZE", "1")) > 1
     if several and not torch.cuda.is_available(): os.environ.setdefault("ACCELERATE_USE_CPU", "true")
     return several and not torch.cuda.is_available()
-
-def run_models(run: str | os.PathLike) -> dict:
-    "The Whisper encoder and VAE a training run used (from its `config.yaml`): what inference with it should use."
-    import yaml
-    p = Path(run)/"config.yaml"
-    m = ((yaml.safe_load(p.read_text()) or {}).get("model") or {}) if p.is_file() else {}
-    return {"whisper": m.get("whisper"), "vae": m.get("vae")}
 
 def finished_summary(out_dir: str | os.PathLike, cfg: RunConfig) -> dict | None:
     """The `summary.json` of the run in `out_dir` when it has trained all `cfg.train.steps` steps with this same
@@ -588,19 +576,20 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     with state.main_process_first():                    # the main process fills the face and feature caches first
         data = build_data(cfg, whisper)
     if cfg.stage == "syncnet":
-        from latentsync.syncnet import StableSyncNet, save_syncnet
+        from latentsync.syncnet import StableSyncNet
         from latentsync.train_syncnet import train_syncnet
         net = StableSyncNet(syncnet_config(cfg.model.syncnet)); start = "random weights"
         if cfg.model.init:
             src = load_trained_syncnet(cfg.model.init)
             net.load_state_dict(src.state_dict(), strict=True); start = str(cfg.model.init)
         hist = train_syncnet(net, data.train, data.val, cfg.train, out, resume=resume, progress=progress, stop_after=stop_after)
-        if state.is_main_process: save_syncnet(net, out/"syncnet")
+        if state.is_main_process: net.save_pretrained(out/"syncnet")
         final = {"loss": hist["losses"]["loss"][-1] if hist["losses"].get("loss") else None,
                  "val_accuracy": hist["val"]["accuracy"][-1] if hist["val"].get("accuracy") else None}
     else:
         from latentsync.train_stage1 import train_unet
         unet, start = build_unet(cfg)
+        unet.register_to_config(_whisper=cfg.model.whisper, _vae=cfg.model.vae)   # saved with it: what inference should use
         losses = build_losses(cfg) if cfg.stage == "stage2" else None
         scorer = load_trained_syncnet(cfg.model.syncnet) if cfg.stage == "stage1" and cfg.model.syncnet else None
         hist = train_unet(cfg.train, data.train, _helper("vae", cfg.model.vae), out, unet=unet, extra_loss=losses, resume=resume,
@@ -614,43 +603,5 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     if state.is_main_process: (out/"summary.json").write_text(json.dumps(summary, indent=1))
     return summary
 
-# %% ../nbs/18_train_runs.ipynb #87287fcf
-def _unet_state(source: Path) -> tuple[dict, int, object]:
-    "The U-Net weights, step and config of a run folder, a saved U-Net folder, or a run's `checkpoints/step_N`."
-    from safetensors.torch import load_file
-    from latentsync.unet import from_pretrained
-    source = Path(source)
-    if source.name.startswith("step_") and (source/"model.safetensors").is_file():
-        run = source.parent.parent
-        folder = _saved_unet_folder(run)
-        if folder is None: raise FileNotFoundError(f"{run} has no unet/ folder to take the config from.")
-        cfg = from_pretrained(folder).config
-        return load_file(str(source/"model.safetensors")), int(source.name.split("_")[-1]), cfg
-    folder = _saved_unet_folder(source) if source.is_dir() else None
-    if folder is None: raise FileNotFoundError(f"{source} is not a training run, a saved U-Net folder or a checkpoint folder (step_N).")
-    from safetensors import safe_open
-    with safe_open(str(folder/"diffusion_pytorch_model.safetensors"), "pt") as f: meta = f.metadata() or {}
-    unet = from_pretrained(folder)
-    return unet.state_dict(), int(meta.get("global_step", 0)), unet.config
-
-def export_official(source: str | os.PathLike, out: str | os.PathLike) -> Path:
-    """Write a trained U-Net (a run folder, its `unet/`, or `checkpoints/step_N`) or SyncNet (a SyncNet run folder or its
-    `syncnet/`) in the official format: `torch.save({"state_dict", "global_step"})`, fp32, official key names. Written
-    to a temporary name and renamed, never over its own source."""
-    from latentsync.training import latest_checkpoint
-    source, out = Path(source), Path(out)
-    if out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
-        raise ValueError(f"Write the export outside its source ({source}).")
-    sync_folder = next((f for f in (source/"syncnet", source) if (f/"model.safetensors").is_file() and (f/"config.json").is_file()), None)
-    if sync_folder is not None and _saved_unet_folder(source) is None:
-        from latentsync.syncnet import load_saved_syncnet
-        net = load_saved_syncnet(sync_folder)
-        last = latest_checkpoint(sync_folder.parent/"checkpoints") if sync_folder != source else None
-        sd, step = net.state_dict(), int(last.name.split("_")[-1]) if last else 0
-    else:
-        sd, step, _ = _unet_state(source)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    torch.save({"state_dict": {k: v.detach().float().contiguous().cpu() for k, v in sd.items()}, "global_step": step}, tmp)
-    os.replace(tmp, out)
-    return out
+# %% ../nbs/18_train_runs.ipynb #b79023a1
+__getattr__ = moved({"export_official": "latentsync.convert", "run_models": "latentsync.pipeline:trained_with"}, "latentsync.train_runs")

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 
 from .core import Presets, upcast, moved
 from .diffusion import make_scheduler, vae_encode, vae_decode, mixed_noise, sample_timesteps, add_noise, unet_input
-from .unet import LatentSyncUNet, denoise, save_pretrained
+from .unet import LatentSyncUNet
+from .sampling import denoise
 from .face import paste_surrounding
 from .training import LoopConfig, fit, plot_history
 
@@ -200,7 +201,7 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
         return validation_sync(syncnet, clip, vds[0]["mel"]) if syncnet is not None else {}
     return fit(unet, dataset, cfg, out_dir, partial(unet_step, vae=vae, scheduler=scheduler, extra_loss=extra_loss), name="U-Net",
                validate=check if validate else None, plot=plot_history, resume=resume, progress=progress, stop_after=stop_after,
-               save_model=lambda model, step: save_pretrained(model, out_dir/"unet", global_step=step),
+               save_model=lambda model, step: model.save_pretrained(out_dir/"unet", global_step=step),
                history={"trainable_params": n_train, "params": n_all})
 
 

@@ -2,25 +2,23 @@
 
 # %% ../nbs/05_unet.ipynb #35dffe7f
 from __future__ import annotations
-import json, math, os
-from dataclasses import dataclass, field, asdict, fields
-from pathlib import Path
+import math, os
+from dataclasses import dataclass, asdict, fields
 
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.checkpoint import checkpoint
 
+from diffusers import ConfigMixin, ModelMixin
 from diffusers.models.attention import BasicTransformerBlock, FeedForward
 from diffusers.models.embeddings import Timesteps, TimestepEmbedding
 
-from .core import Presets, load_checkpoint
+from .core import Presets, moved, replace_files
 
 # %% auto #0
-__all__ = ['UNET_PRESETS', 'WEIGHTS_NAME', 'CONFIG_NAME', 'UNetConfig', 'per_frame', 'ResnetBlock3D', 'SpatialTransformer',
-           'PositionalEncoding', 'TemporalAttention', 'TemporalTransformerBlock', 'TemporalTransformer', 'MotionModule',
-           'Downsample', 'Upsample', 'UNetBlock', 'MidBlock', 'LatentSyncUNet', 'LoadReport', 'load_official_unet',
-           'save_pretrained', 'from_pretrained', 'from_stable_diffusion', 'count_parameters', 'denoise']
+__all__ = ['UNET_PRESETS', 'UNetConfig', 'per_frame', 'ResnetBlock3D', 'SpatialTransformer', 'PositionalEncoding',
+           'TemporalAttention', 'TemporalTransformerBlock', 'TemporalTransformer', 'MotionModule', 'Downsample',
+           'Upsample', 'UNetBlock', 'MidBlock', 'LatentSyncUNet', 'count_parameters']
 
 # %% ../nbs/05_unet.ipynb #815683cb
 @dataclass
@@ -54,6 +52,18 @@ class UNetConfig:
         if "num_attention_heads" in mm: kw["motion_num_heads"] = mm["num_attention_heads"]
         if "temporal_position_encoding_max_len" in mm: kw["motion_max_len"] = mm["temporal_position_encoding_max_len"]
         return cls(**kw, resolution=resolution)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "UNetConfig":
+        "From a saved config (`config.json`): our field names, lists read back as tuples, anything else ignored."
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in dict(d).items() if k in known})
+
+    @classmethod
+    def parse(cls, config: "UNetConfig | str | dict") -> "UNetConfig":
+        "A preset name, a saved config dict or a `UNetConfig`, as a `UNetConfig`."
+        if isinstance(config, str): return UNET_PRESETS[config]
+        return config if isinstance(config, cls) else cls.from_dict(config)
 
     def to_dict(self) -> dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
 
@@ -219,8 +229,8 @@ class UNetBlock(nn.Module):
         self.gradient_checkpointing = False
 
     def _run(self, fn, *args):
-        if self.gradient_checkpointing and self.training and torch.is_grad_enabled():
-            return checkpoint(fn, *args, use_reentrant=False)
+        if self.gradient_checkpointing and self.training and torch.is_grad_enabled():   # set by enable_gradient_checkpointing
+            return self._gradient_checkpointing_func(fn, *args)
         return fn(*args)
 
     def layer(self, k: int, x, temb, context=None, skip=None):
@@ -253,11 +263,16 @@ class MidBlock(UNetBlock):
         return self.resnets[1](x, temb), []
 
 # %% ../nbs/05_unet.ipynb #7568114d
-class LatentSyncUNet(nn.Module):
-    "LatentSync's audio-conditioned 3D U-Net (the official UNet3DConditionModel), with diffusers layer names."
-    def __init__(self, config: UNetConfig | str = "stage2"):
+class LatentSyncUNet(ModelMixin, ConfigMixin):
+    """LatentSync's audio-conditioned 3D U-Net (the official UNet3DConditionModel), with diffusers layer names. A
+    diffusers model: `save_pretrained`, `from_pretrained`, `config`, `enable_gradient_checkpointing`, `dtype`, `device`."""
+    config_name = "config.json"
+    _supports_gradient_checkpointing = True
+
+    def __init__(self, config: UNetConfig | str | dict = "stage2"):   # a preset name, a UNetConfig or a saved config
         super().__init__()
-        cfg = self.config = UNET_PRESETS[config] if isinstance(config, str) else config
+        cfg = UNetConfig.parse(config)
+        self.register_to_config(**cfg.to_dict())
         ch, L = list(cfg.block_out_channels), cfg.layers_per_block
         self.conv_in = nn.Conv2d(cfg.in_channels, ch[0], 3, padding=1)
         self.time_proj = Timesteps(ch[0], cfg.flip_sin_to_cos, cfg.freq_shift)
@@ -278,14 +293,17 @@ class LatentSyncUNet(nn.Module):
         self.conv_norm_out = nn.GroupNorm(cfg.norm_num_groups, ch[0], eps=cfg.norm_eps)
         self.conv_out = nn.Conv2d(ch[0], cfg.out_channels, 3, padding=1)
 
-    @property
-    def dtype(self): return self.conv_in.weight.dtype
-    @property
-    def device(self): return self.conv_in.weight.device
+    @classmethod
+    def from_config(cls, config=None, return_unused_kwargs: bool = False, **kwargs):
+        "The model a saved config describes (what `from_pretrained` calls), with its records (`_global_step`, `_whisper`, ...)."
+        model = cls(config)
+        model.register_to_config(**{k: v for k, v in config.items() if k.startswith("_") and k not in ("_class_name", "_diffusers_version")})
+        return (model, kwargs) if return_unused_kwargs else model
 
-    def enable_gradient_checkpointing(self, on: bool = True):
-        for blk in [*self.down_blocks, *self.up_blocks]: blk.gradient_checkpointing = on
-        return self
+    def save_pretrained(self, save_directory: str | os.PathLike, global_step: int | None = None, **kwargs):
+        "diffusers' `save_pretrained` (safetensors), each file replaced atomically; `global_step` goes into `config.json`."
+        if global_step is not None: self.register_to_config(_global_step=int(global_step))
+        return replace_files(save_directory, lambda tmp: super(LatentSyncUNet, self).save_pretrained(tmp, safe_serialization=True, **kwargs))
 
     def forward(self, sample: torch.Tensor, timestep, audio: torch.Tensor | None = None, cache: dict | None = None) -> torch.Tensor:
         """ε̂ for `sample` (b, 13, f, h, w) at `timestep` with audio context (b, f, tokens, d). With a `cache` dict the
@@ -319,108 +337,6 @@ class LatentSyncUNet(nn.Module):
                 skips = skips[:-n]
         return per_frame(self.conv_out, F.silu(self.conv_norm_out(x)))
 
-# %% ../nbs/05_unet.ipynb #19ee13fb
-@dataclass
-class LoadReport:
-    "What a weight load did with every tensor."
-    loaded: list = field(default_factory=list)
-    widened: list = field(default_factory=list)
-    new: list = field(default_factory=list)
-    dropped: list = field(default_factory=list)
-    global_step: int = 0
-    def __repr__(self):
-        return (f"LoadReport({len(self.loaded)} loaded, {len(self.widened)} widened, {len(self.new)} new, "
-                f"{len(self.dropped)} dropped, global_step={self.global_step})")
-    def summary(self, n: int = 3) -> str:
-        lines = [repr(self)]
-        for k in ("widened", "new", "dropped"):
-            v = getattr(self, k)
-            if v: lines.append(f"  {k}: " + ", ".join(v[:n]) + (f", ... ({len(v) - n} more)" if len(v) > n else ""))
-        return "\n".join(lines)
-
-def _official_drops(unet: "LatentSyncUNet", sd: dict) -> list:
-    cfg, own = unet.config, unet.state_dict()
-    drops = []
-    for k, v in sd.items():
-        if k.startswith("conv_in.") and k in own and v.shape != own[k].shape: drops.append(k)
-        elif k.startswith("conv_out.") and k in own and v.shape != own[k].shape: drops.append(k)
-        elif (".attn2.to_k." in k or ".attn2.to_v." in k) and v.ndim == 2 and v.shape[1] != cfg.cross_attention_dim: drops.append(k)
-    return drops
-
-def _load_checked(unet, sd: dict, report: LoadReport) -> LoadReport:
-    own = unet.state_dict()
-    wrong = [f"{k}: checkpoint {tuple(sd[k].shape)} vs model {tuple(own[k].shape)}" for k in sd if k in own and sd[k].shape != own[k].shape]
-    if wrong:
-        raise ValueError(f"{len(wrong)} tensors do not fit this U-Net config (is it the right preset?): " + "; ".join(wrong[:3]))
-    missing, unexpected = unet.load_state_dict(sd, strict=False)
-    report.loaded += [k for k in sd if k not in unexpected]
-    report.new += list(missing)
-    report.dropped += list(unexpected)
-    return report
-
-def load_official_unet(checkpoint: str | os.PathLike | dict, config: UNetConfig | str = "stage2", device=None, dtype=torch.float32):
-    "A `LatentSyncUNet` from an official `latentsync_unet.pt` (or a loaded dict), with the official dropping rules."
-    checkpoint = load_checkpoint(checkpoint, "U-Net", "The official one is `checkpoints/latentsync_unet.pt` "
-                                 "from the LatentSync release (Hugging Face repo ByteDance/LatentSync-1.6).")
-    if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
-        raise ValueError("Not an official LatentSync U-Net checkpoint: expected a dict with a 'state_dict'.")
-    unet = LatentSyncUNet(config)
-    sd = dict(checkpoint["state_dict"])
-    report = LoadReport(global_step=int(checkpoint.get("global_step", 0)))
-    for k in _official_drops(unet, sd): sd.pop(k); report.dropped.append(k)
-    _load_checked(unet, sd, report)
-    return unet.to(device or "cpu", dtype), report
-
-# %% ../nbs/05_unet.ipynb #722901c7
-WEIGHTS_NAME, CONFIG_NAME = "diffusion_pytorch_model.safetensors", "config.json"
-
-def save_pretrained(unet: "LatentSyncUNet", folder: str | os.PathLike, global_step: int | None = None) -> Path:
-    "Write `config.json` and the weights as safetensors into `folder` (atomically per file)."
-    from safetensors.torch import save_file
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    meta = {"format": "pt", "latentsync": "unet"} | ({"global_step": str(global_step)} if global_step is not None else {})
-    tmp = folder/f".{WEIGHTS_NAME}.tmp"
-    save_file({k: v.detach().contiguous().cpu() for k, v in unet.state_dict().items()}, str(tmp), metadata=meta)
-    os.replace(tmp, folder/WEIGHTS_NAME)
-    (folder/CONFIG_NAME).write_text(json.dumps(unet.config.to_dict(), indent=1))
-    return folder
-
-def from_pretrained(folder: str | os.PathLike, device=None, dtype=torch.float32) -> "LatentSyncUNet":
-    "A `LatentSyncUNet` saved by `save_pretrained` (strict: every tensor must be there)."
-    from safetensors.torch import load_file
-    folder = Path(folder)
-    if not (folder/CONFIG_NAME).exists() or not (folder/WEIGHTS_NAME).exists():
-        raise FileNotFoundError(f"{folder} is not a saved latentsync U-Net (needs {CONFIG_NAME} and {WEIGHTS_NAME}).")
-    unet = LatentSyncUNet(UNetConfig(**json.loads((folder/CONFIG_NAME).read_text())))
-    unet.load_state_dict(load_file(str(folder/WEIGHTS_NAME)), strict=True)
-    return unet.to(device or "cpu", dtype)
-
-LatentSyncUNet.save_pretrained = save_pretrained
-LatentSyncUNet.from_pretrained = staticmethod(from_pretrained)
-
-# %% ../nbs/05_unet.ipynb #6bc06d74
-def from_stable_diffusion(sd15, config: UNetConfig | str = "stage1"):
-    """A `LatentSyncUNet` initialised from Stable Diffusion 1.5's U-Net: a diffusers `UNet2DConditionModel`, its folder,
-    or its state dict. Returns the model and a `LoadReport` accounting for every tensor."""
-    if isinstance(sd15, (str, os.PathLike)):
-        from diffusers import UNet2DConditionModel
-        p = Path(sd15)
-        sd15 = UNet2DConditionModel.from_pretrained(str(p), subfolder="unet" if (p/"unet").is_dir() else None, local_files_only=True)
-    sd = dict(sd15.state_dict() if isinstance(sd15, nn.Module) else sd15)
-    unet = LatentSyncUNet(config)
-    own, report = unet.state_dict(), LoadReport()
-    w = sd.get("conv_in.weight")
-    if w is not None and w.shape != own["conv_in.weight"].shape:
-        widened = torch.zeros_like(own["conv_in.weight"])
-        widened[:, : w.shape[1]] = w
-        sd["conv_in.weight"] = widened
-        report.widened.append(f"conv_in.weight ({w.shape[1]} -> {widened.shape[1]} input channels)")
-    for k in _official_drops(unet, sd):
-        if not k.startswith("conv_in."): sd.pop(k); report.dropped.append(k)
-    _load_checked(unet, sd, report)
-    report.loaded = [k for k in report.loaded if k != "conv_in.weight"]
-    return unet, report
-
 # %% ../nbs/05_unet.ipynb #05a1e945
 def count_parameters(config: UNetConfig | str) -> dict:
     "Tensors (incl. buffers), parameters, and motion-module tensor sizes (incl. their `pe` buffers) of a config, unallocated."
@@ -428,27 +344,7 @@ def count_parameters(config: UNetConfig | str) -> dict:
     return {"tensors": len(m.state_dict()), "params_M": sum(p.numel() for p in m.parameters()) / 1e6,
             "motion_M": sum(p.numel() for n, p in m.state_dict().items() if "motion_modules" in n) / 1e6}
 
-# %% ../nbs/05_unet.ipynb #270ff8fc
-@torch.no_grad()
-def denoise(unet: LatentSyncUNet, scheduler, latents: torch.Tensor, mask: torch.Tensor, masked_latents: torch.Tensor,
-            ref_latents: torch.Tensor, audio: torch.Tensor, steps: int = 20, guidance: float = 1.5, deep_cache: int = 0,
-            progress: bool = False) -> torch.Tensor:
-    """DDIM from `latents` (1, 4, f, h, w) conditioned on mask (1, 1, f, h, w), masked and reference latents
-    (1, 4, f, h, w) and audio windows (f, tokens, d); classifier-free guidance with zero audio when `guidance` > 1.
-    `deep_cache` = k > 1 runs the full U-Net only every k-th step (the official app uses 3); 0 or 1 is off."""
-    from tqdm.auto import tqdm
-    cfg = guidance > 1.0
-    cond = torch.cat([mask, masked_latents, ref_latents], dim=1).to(latents)
-    audio = audio.to(latents)
-    if cfg: audio, cond = torch.cat([torch.zeros_like(audio), audio]), torch.cat([cond, cond])
-    cache = {} if deep_cache > 1 else None
-    scheduler.set_timesteps(steps, device=latents.device)
-    for i, t in enumerate(tqdm(scheduler.timesteps, desc="DDIM", disable=not progress, leave=False)):
-        if cache is not None: cache["reuse"] = i % deep_cache != 0                # full passes at steps 0, k, 2k, ...
-        x = torch.cat([latents] * 2) if cfg else latents
-        eps = unet(torch.cat([scheduler.scale_model_input(x, t), cond], dim=1), t, audio, cache=cache)
-        if cfg:
-            eps_u, eps_c = eps.chunk(2)
-            eps = eps_u + guidance * (eps_c - eps_u)
-        latents = scheduler.step(eps, t, latents).prev_sample
-    return latents
+# %% ../nbs/05_unet.ipynb #418e4eae
+__getattr__ = moved({**{n: "latentsync.convert" for n in ("LoadReport", "load_official_unet", "from_stable_diffusion")},
+                     "denoise": "latentsync.sampling", "save_pretrained": "latentsync.unet:LatentSyncUNet.save_pretrained",
+                     "from_pretrained": "latentsync.unet:LatentSyncUNet.from_pretrained"}, "latentsync.unet")
