@@ -13,10 +13,11 @@ __all__ = ['denoise']
 @torch.no_grad()
 def denoise(unet: LatentSyncUNet, scheduler, latents: torch.Tensor, mask: torch.Tensor, masked_latents: torch.Tensor,
             ref_latents: torch.Tensor, audio: torch.Tensor, steps: int = 20, guidance: float = 1.5, deep_cache: int = 0,
-            progress: bool = False) -> torch.Tensor:
+            progress: bool = False, callback=None) -> torch.Tensor:
     """DDIM from `latents` (1, 4, f, h, w) conditioned on mask (1, 1, f, h, w), masked and reference latents
     (1, 4, f, h, w) and audio windows (f, tokens, d); classifier-free guidance with zero audio when `guidance` > 1.
-    `deep_cache` = k > 1 runs the full U-Net only every k-th step (the official app uses 3); 0 or 1 is off."""
+    `deep_cache` = k > 1 runs the full U-Net only every k-th step (the official app uses 3); 0 or 1 is off.
+    `callback(i, t, step_output)` sees each step's scheduler output (`prev_sample`, `pred_original_sample`: ẑ0)."""
     from tqdm.auto import tqdm
     cfg = guidance > 1.0
     cond = torch.cat([mask, masked_latents, ref_latents], dim=1).to(latents)
@@ -31,5 +32,7 @@ def denoise(unet: LatentSyncUNet, scheduler, latents: torch.Tensor, mask: torch.
         if cfg:
             eps_u, eps_c = eps.chunk(2)
             eps = eps_u + guidance * (eps_c - eps_u)
-        latents = scheduler.step(eps, t, latents).prev_sample
+        out = scheduler.step(eps, t, latents)
+        if callback is not None: callback(i, t, out)
+        latents = out.prev_sample
     return latents

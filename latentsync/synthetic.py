@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from .audio import load_audio
 from .core import sample_data
 from .video import MODEL_FPS
+from .options import SyncOptions
 
 # %% auto #0
 __all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'ABLATION_BUDGET',
@@ -385,7 +386,7 @@ def _near_silence(path: Path, seconds: float, seed: int = 0):
     import soundfile as sf
     sf.write(path, np.random.default_rng(seed).normal(0, 10 ** (-50 / 20), int(seconds * 16000)).astype(np.float32), 16000)
 
-def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = 1.5, seed: int = 1247, syncnet=None,
+def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = SyncOptions.guidance, seed: int = SyncOptions.seed, syncnet=None,
                progress: bool = True) -> dict:
     """Dub each job's video with the target speech, the shuffled speech and near-silence (`sync_frames`, aligned input),
     read the generated mouths back and correlate them with the target's ground-truth opening (`r_target`, `r_shuffled`,
