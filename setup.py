@@ -13,7 +13,8 @@ min_python = cfg['min_python']
 py_versions = ['3.10', '3.11', '3.12']
 
 requirements = shlex.split(cfg.get('requirements', ''))
-dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+extras = {k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('notebook', 'dask', 'c2pa')}
+dev_requirements = shlex.split(cfg.get('dev_requirements', '')) + [r for k in ('notebook', 'dask', 'c2pa') for r in extras[k]]
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -34,7 +35,8 @@ setuptools.setup(
     include_package_data=True,
     package_data={'latentsync': ['configs/*.yaml']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'tensorboard': ['tensorboard', 'protobuf<5'], 'app': ['gradio==6.31.0']},
+    extras_require={'dev': dev_requirements, 'notebooks': extras['notebook'], 'dask': extras['dask'], 'c2pa': extras['c2pa'],
+                    'tensorboard': ['tensorboard', 'protobuf<5'], 'app': ['gradio==6.31.0']},
     python_requires=f'>={min_python}',
     zip_safe=False,
     entry_points={'console_scripts': console_scripts, 'nbdev': [f'{cfg["lib_name"]}={cfg["lib_name"]}._modidx:d']},

@@ -12,7 +12,7 @@ from .core import get_device, get_dtype, data_dir, stop_signals_raise
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE
 
 # %% auto #0
-__all__ = ['COMMANDS', 'check', 'sync_options', 'main']
+__all__ = ['check', 'sync_options', 'main']
 
 # %% ../nbs/23_cli.ipynb #fc5a92fd
 def _environment(device=None) -> dict:
@@ -168,7 +168,8 @@ def _eval_command(sub):
 
 def _eval(a) -> None:
     from tqdm.auto import tqdm
-    from latentsync.metrics import evaluate, S3FDFaces
+    from latentsync.metrics import evaluate
+    from latentsync.ports import S3FDFaces
     if a.max_frames < 1: raise ValueError(f"--max-frames must be >= 1, got {a.max_frames}.")
     if a.s3fd is not None and a.no_crop: raise ValueError("--s3fd finds faces to crop; with --no-crop there is nothing to find.")
     detector = S3FDFaces(a.s3fd, a.device) if a.s3fd is not None else None
@@ -342,13 +343,13 @@ def _app(a) -> None:
     serve(a.host, a.port, a.checkpoint, a.whisper, a.vae, a.config, a.device)
 
 # %% ../nbs/23_cli.ipynb #a5229a0a
-COMMANDS = (_check_command, _sync_command, _eval_command, _prepare_command, _train_command, _export_command, _detect_command, _app_command)
+_COMMANDS = (_check_command, _sync_command, _eval_command, _prepare_command, _train_command, _export_command, _detect_command, _app_command)
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="latentsync", description="LatentSync lip-sync: audio-conditioned latent diffusion.")
     p.add_argument("--version", action="version", version=f"latentsync {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for add in COMMANDS: add(sub)
+    for add in _COMMANDS: add(sub)
     return p
 
 # %% ../nbs/23_cli.ipynb #924a3b9e

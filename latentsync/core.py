@@ -10,11 +10,13 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir', 'sample_data',
-           'in_test', 'default_preset', 'Presets', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
-           'Interrupted', 'stop_signals_raise', 'replace_files', 'moved']
+__all__ = ['WORKER_DEVICE', 'SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir',
+           'sample_data', 'in_test', 'default_preset', 'Presets', 'load_checkpoint', 'is_repo_id', 'hub_offline',
+           'hub_path', 'Interrupted', 'stop_signals_raise', 'replace_files', 'moved']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
+WORKER_DEVICE = "LATENTSYNC_WORKER_DEVICE"   # set in each worker process of a pool to the device its GPU steps use
+
 def get_device(device: str | torch.device | None = None) -> torch.device:
     "The `torch.device` to compute on: `device` if given (checked to exist), else CUDA when present, else CPU."
     if device is None or str(device) == "auto":

@@ -26,6 +26,7 @@ class PreparedClip:
     mel: np.ndarray              # (80, T)
     usable: int                  # frames with a face (leading run)
 
+# %% ../nbs/12_data.ipynb #5dc00706
 class UNetDataset(torch.utils.data.Dataset):
     """16-frame training windows of aligned clips with reference window, masks, Whisper windows and SyncNet mel.
     `aligned=True`: the videos hold aligned faces already (prepared clips, the synthetic world): no face detection."""

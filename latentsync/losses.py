@@ -68,6 +68,7 @@ class TREPA(nn.Module):
     def forward(self, fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
         return F.mse_loss(self.features(fake).float(), self.features(real).float())
 
+# %% ../nbs/08_losses.ipynb #197b9d3d
 def load_trepa(checkpoint: str | os.PathLike | dict | None = None, preset: str = "vit-g-14", device=None, dtype=None) -> TREPA:
     "TREPA with the official VideoMAE-v2 checkpoint (path, or its loaded dict); `checkpoint=None` gives random weights."
     t = TREPA(preset)

@@ -9,72 +9,19 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import get_device, load_checkpoint
+from .core import get_device, moved
 from .audio import ffmpeg_exe
 from .video import VideoReader, MODEL_FPS, VIDEO_SUFFIXES, VideoError, probe_audio
-from .face import Face, MediaPipeFaces, track_faces, is_cut, align_transforms, align_faces, lower_face_mask, align_video
+from .face import MediaPipeFaces, track_faces, is_cut, align_transforms, align_faces, lower_face_mask, align_video
+from .ports import EvalSyncNet, load_eval_syncnet
 
 # %% auto #0
-__all__ = ['S3FD_MEAN', 'EvalSyncNet', 'load_eval_syncnet', 'jpeg_frames', 'eval_audio', 'eval_mfcc', 'SyncMetrics', 'score_sync',
-           'FaceTrack', 'face_tracks', 'crop_windows', 'crop_frames', 'crop_track', 'S3FDNet', 'load_s3fd',
-           's3fd_boxes', 'S3FDFaces', 'write_mp4v', 'sync_metrics', 'face_fidelity', 'reconstruction_metrics',
+__all__ = ['jpeg_frames', 'eval_audio', 'eval_mfcc', 'SyncMetrics', 'score_sync', 'FaceTrack', 'face_tracks', 'crop_windows',
+           'crop_frames', 'crop_track', 'write_mp4v', 'sync_metrics', 'face_fidelity', 'reconstruction_metrics',
            'frechet_distance', 'fid_inception_path', 'load_fid_inception', 'inception_features', 'fid_score',
            'fvd_clip', 'load_i3d', 'fvd', 'video_files', 'evaluate']
-
-# %% ../nbs/22_metrics.ipynb #764d6b7f
-def _conv_bn(conv, n: int, bn=nn.BatchNorm2d, pool=None) -> list[nn.Module]:
-    return [conv, bn(n), nn.ReLU()] + ([pool] if pool is not None else [])
-
-class EvalSyncNet(nn.Module):
-    "syncnet_python's \"S\" network (the released `syncnet_v2.model`): 5-frame lip tower and MFCC audio tower, 1024-d each."
-    def __init__(self, dim: int = 1024):
-        super().__init__()
-        c2, c3, b3 = nn.Conv2d, nn.Conv3d, nn.BatchNorm3d
-        self.netcnnaud = nn.Sequential(
-            *_conv_bn(c2(1, 64, 3, padding=1), 64, pool=nn.MaxPool2d(1, 1)),
-            *_conv_bn(c2(64, 192, 3, padding=1), 192, pool=nn.MaxPool2d(3, (1, 2))),
-            *_conv_bn(c2(192, 384, 3, padding=1), 384),
-            *_conv_bn(c2(384, 256, 3, padding=1), 256),
-            *_conv_bn(c2(256, 256, 3, padding=1), 256, pool=nn.MaxPool2d(3, 2)),
-            *_conv_bn(c2(256, 512, (5, 4)), 512))
-        self.netcnnlip = nn.Sequential(
-            *_conv_bn(c3(3, 96, (5, 7, 7), stride=(1, 2, 2)), 96, b3, nn.MaxPool3d((1, 3, 3), (1, 2, 2))),
-            *_conv_bn(c3(96, 256, (1, 5, 5), stride=(1, 2, 2), padding=(0, 1, 1)), 256, b3,
-                      nn.MaxPool3d((1, 3, 3), (1, 2, 2), padding=(0, 1, 1))),
-            *_conv_bn(c3(256, 256, (1, 3, 3), padding=(0, 1, 1)), 256, b3),
-            *_conv_bn(c3(256, 256, (1, 3, 3), padding=(0, 1, 1)), 256, b3),
-            *_conv_bn(c3(256, 256, (1, 3, 3), padding=(0, 1, 1)), 256, b3, nn.MaxPool3d((1, 3, 3), (1, 2, 2))),
-            *_conv_bn(c3(256, 512, (1, 6, 6)), 512, b3))
-        head = lambda: nn.Sequential(nn.Linear(512, 512), nn.BatchNorm1d(512), nn.ReLU(), nn.Linear(512, dim))
-        self.netfcaud, self.netfclip = head(), head()
-
-    def audio(self, mfcc: torch.Tensor) -> torch.Tensor:
-        "(n, 1, 13, 20) MFCC windows -> (n, 1024)."
-        return self.netfcaud(self.netcnnaud(mfcc).flatten(1))
-
-    def lip(self, frames: torch.Tensor) -> torch.Tensor:
-        "(n, 3, 5, 224, 224) BGR 0-255 frames (not normalised, as released) -> (n, 1024)."
-        return self.netfclip(self.netcnnlip(frames).flatten(1))
-
-_S_HINT = ("The evaluation SyncNet is syncnet_python's syncnet_v2.model (the file LatentSync's eval/ folder and Wav2Lip's "
-           "evaluation use; it is not stable_syncnet.pt).")
-
-def load_eval_syncnet(path: str | os.PathLike | dict, device=None) -> EvalSyncNet:
-    "The S network with the weights of `syncnet_v2.model` (a raw state dict, any float precision), in inference mode."
-    sd = load_checkpoint(path, "Evaluation SyncNet", _S_HINT)
-    net = EvalSyncNet()
-    want, have = set(net.state_dict()), set(sd)
-    if want != have:
-        missing, extra = sorted(want - have), sorted(have - want)
-        raise ValueError(f"{path if not isinstance(path, dict) else 'The state dict'} is not a syncnet_v2.model state dict: "
-                         f"{len(missing)} keys missing (e.g. {missing[:3]}), {len(extra)} unexpected (e.g. {extra[:3]}). {_S_HINT}")
-    bad = [k for k, v in net.state_dict().items() if sd[k].shape != v.shape]
-    if bad: raise ValueError(f"{path}: wrong shapes for {bad[:3]} (expected {[tuple(net.state_dict()[k].shape) for k in bad[:3]]}).")
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in sd.items()})
-    return net.eval().to(get_device(device))
 
 # %% ../nbs/22_metrics.ipynb #8e0490b9
 def _run(cmd: list[str], what: str):
@@ -225,118 +172,10 @@ def crop_frames(frames: np.ndarray, windows: np.ndarray, size: int = 224) -> np.
         out.append(cv2.resize(win, (size, size)))
     return np.stack(out)
 
+# %% ../nbs/22_metrics.ipynb #34153d19
 def crop_track(frames: np.ndarray, boxes: np.ndarray, crop_scale: float = 0.4, size: int = 224) -> np.ndarray:
     "The official evaluator's face crops of a track: `frames` (n, H, W, 3) and their boxes (n, 4) -> (n, size, size, 3)."
     return crop_frames(frames, crop_windows(boxes, crop_scale), size)
-
-# %% ../nbs/22_metrics.ipynb #52500d48
-S3FD_MEAN = (123.0, 117.0, 104.0)       # RGB means subtracted from the input (syncnet_python subtracts them in BGR)
-
-class _L2Norm(nn.Module):
-    "Each position's channel vector scaled to unit length, then by a learnt per-channel weight (initially `scale`)."
-    def __init__(self, channels: int, scale: float):
-        super().__init__()
-        self.weight = nn.Parameter(torch.full((channels,), float(scale)))
-    def forward(self, x): return x / (x.pow(2).sum(1, keepdim=True).sqrt() + 1e-10) * self.weight.view(1, -1, 1, 1)
-
-class S3FDNet(nn.Module):
-    """S3FD (Zhang et al., 2017) in the layout of `sfd_face.pth`: VGG-16 with a dilated fc6 and a 1x1 fc7 (`vgg`), two
-    extra stride-2 stages (`extras`), L2-normalised conv3_3 / conv4_3 / conv5_3, and a box (`loc`) and a face score
-    (`conf`) head on six maps of strides 4 to 128. The first map's score has three background channels, max-ed out."""
-    def __init__(self):
-        super().__init__()
-        layers, c = [], 3
-        for v in (64, 64, "M", 128, 128, "M", 256, 256, 256, "C", 512, 512, 512, "M", 512, 512, 512, "M"):
-            if v in ("M", "C"): layers.append(nn.MaxPool2d(2, 2, ceil_mode=v == "C"))
-            else: layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU(inplace=True)]; c = v
-        layers += [nn.Conv2d(512, 1024, 3, padding=6, dilation=6), nn.ReLU(inplace=True), nn.Conv2d(1024, 1024, 1), nn.ReLU(inplace=True)]
-        self.vgg = nn.ModuleList(layers)
-        self.L2Norm3_3, self.L2Norm4_3, self.L2Norm5_3 = _L2Norm(256, 10), _L2Norm(512, 8), _L2Norm(512, 5)
-        self.extras = nn.ModuleList([nn.Conv2d(1024, 256, 1), nn.Conv2d(256, 512, 3, 2, 1), nn.Conv2d(512, 128, 1), nn.Conv2d(128, 256, 3, 2, 1)])
-        chans = (256, 512, 512, 1024, 512, 256)
-        self.loc = nn.ModuleList([nn.Conv2d(ch, 4, 3, padding=1) for ch in chans])
-        self.conf = nn.ModuleList([nn.Conv2d(ch, 4 if i == 0 else 2, 3, padding=1) for i, ch in enumerate(chans)])
-
-    def forward(self, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
-        "Per map: box offsets (b, 4, h, w) and face probability (b, h, w), for an RGB batch minus `S3FD_MEAN`."
-        maps = []
-        for k, layer in enumerate(self.vgg):
-            x = layer(x)
-            if k in (15, 22, 29): maps.append(getattr(self, ("L2Norm3_3", "L2Norm4_3", "L2Norm5_3")[len(maps)])(x))
-        maps.append(x)
-        for k, layer in enumerate(self.extras):
-            x = F.relu(layer(x))
-            if k % 2: maps.append(x)
-        out = []
-        for i, m in enumerate(maps):
-            score = self.conf[i](m)
-            if i == 0: score = torch.cat([score[:, :3].amax(1, keepdim=True), score[:, 3:]], 1)
-            out.append((self.loc[i](m), score.softmax(1)[:, 1]))
-        return out
-
-def load_s3fd(path: str | os.PathLike | dict, device=None) -> S3FDNet:
-    "S3FD from `sfd_face.pth` (a raw state dict with keys vgg.*, L2Norm*, extras.*, loc.*, conf.*); a clear error for anything else."
-    if isinstance(path, dict): sd = path
-    else:
-        if not Path(path).is_file(): raise FileNotFoundError(f"S3FD weights not found: {path}")
-        sd = torch.load(path, map_location="cpu", weights_only=True)
-    net = S3FDNet()
-    if not isinstance(sd, dict) or set(sd) != set(net.state_dict()):
-        hint = " (these are named conv1_1 ..., the face-alignment layout, whose fc6 differs)" if isinstance(sd, dict) and "conv1_1.weight" in sd else ""
-        raise ValueError(f"Not an S3FD state dict in the layout of syncnet_python's sfd_face.pth{hint}.")
-    net.load_state_dict(sd)
-    return net.to(device or "cpu").eval()
-
-# %% ../nbs/22_metrics.ipynb #b599326c
-def _nms(boxes: torch.Tensor, scores: torch.Tensor, iou: float, plus_one: bool = False) -> torch.Tensor:
-    "Indices kept by greedy NMS, best first; `plus_one`: areas counted in whole pixels (x1 - x0 + 1), as syncnet_python's nms_."
-    from torchvision.ops import nms
-    return nms(boxes + torch.tensor([0.0, 0.0, 1.0, 1.0]) if plus_one else boxes, scores, iou)
-
-def s3fd_boxes(outputs: list, in_hw: tuple, out_hw: tuple, conf_th: float = 0.9, min_score: float = 0.05, nms_iou: float = 0.3,
-               top_k: int = 750, pre_k: int = 5000, final_iou: float = 0.1) -> np.ndarray:
-    """Faces (k, 5): x0, y0, x1, y1 in pixels of an image of `out_hw` (h, w), and score, from `S3FDNet` outputs on an
-    input of `in_hw`, decoded as syncnet_python does: on map k an anchor of side 16·2^k centred on each cell (stride
-    4·2^k), offsets with variances 0.1 (centre) and 0.2 (log size); scores over `min_score`, the best `pre_k` through
-    NMS at `nms_iou`, the first `top_k` kept; then those over `conf_th` through a last NMS at `final_iou`."""
-    (H, W), (h, w) = in_hw, out_hw
-    boxes, scores = [], []
-    for k, (loc, p) in enumerate(outputs):
-        step, (fh, fw) = 4 * 2**k, p.shape[-2:]
-        ys, xs = torch.meshgrid(torch.arange(fh), torch.arange(fw), indexing="ij")
-        prior = torch.stack([(xs + 0.5) * step / W, (ys + 0.5) * step / H, torch.full_like(xs, 4 * step) / W,
-                             torch.full_like(ys, 4 * step) / H], -1).reshape(-1, 4).float()
-        off = loc[0].detach().float().cpu().permute(1, 2, 0).reshape(-1, 4)
-        centre, size = prior[:, :2] + off[:, :2] * 0.1 * prior[:, 2:], prior[:, 2:] * torch.exp(off[:, 2:] * 0.2)
-        boxes.append(torch.cat([centre - size / 2, centre + size / 2], 1)); scores.append(p[0].detach().float().cpu().reshape(-1))
-    boxes, scores = torch.cat(boxes), torch.cat(scores)
-    keep = scores > min_score
-    boxes, scores = boxes[keep], scores[keep]
-    best = scores.argsort(descending=True)[:pre_k]
-    boxes, scores = boxes[best], scores[best]
-    keep = _nms(boxes, scores, nms_iou)[:top_k]
-    boxes, scores = boxes[keep] * torch.tensor([w, h, w, h], dtype=torch.float32), scores[keep]
-    sure = scores > conf_th
-    boxes, scores = boxes[sure], scores[sure]
-    keep = _nms(boxes, scores, final_iou, plus_one=True)
-    return torch.cat([boxes[keep], scores[keep, None]], 1).numpy().astype(np.float64)
-
-class S3FDFaces:
-    """A face detector for `track_faces` and `sync_metrics(detector=...)`: S3FD on the frame resized by `scale`, faces
-    scored over `conf_th` (the official evaluator: 0.25 and 0.9). Boxes only: the faces it returns have no landmarks
-    and NaN alignment points, so it serves the evaluator's face tracks, not alignment."""
-    def __init__(self, weights: str | os.PathLike | S3FDNet, device=None, scale: float = 0.25, conf_th: float = 0.9):
-        self.net = weights if isinstance(weights, nn.Module) else load_s3fd(weights, device)
-        self.scale, self.conf_th = scale, conf_th
-    def reset(self): pass
-    @torch.no_grad()
-    def __call__(self, frame: np.ndarray) -> list[Face]:
-        import cv2
-        small = cv2.resize(np.ascontiguousarray(frame), (0, 0), fx=self.scale, fy=self.scale, interpolation=cv2.INTER_LINEAR)
-        x = torch.from_numpy(small.astype(np.float32) - np.array(S3FD_MEAN, np.float32)).permute(2, 0, 1)[None]
-        device = next(self.net.parameters(), torch.empty(0)).device
-        dets = s3fd_boxes(self.net(x.to(device)), small.shape[:2], frame.shape[:2], self.conf_th)
-        return [Face(np.empty((0, 2)), d[:4], np.full((3, 2), np.nan), float(d[4])) for d in dets]
 
 # %% ../nbs/22_metrics.ipynb #32807f87
 def write_mp4v(frames: np.ndarray, path: str | os.PathLike, fps: float = MODEL_FPS) -> Path:
@@ -530,6 +369,7 @@ def _mean_row(rows: list[dict]) -> dict:
     mean["scored"] = sum(not r.get("error") for r in rows)
     return mean
 
+# %% ../nbs/22_metrics.ipynb #fdc1de52
 def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, out: str | os.PathLike | None = None,
              crop: bool = True, jpeg: bool = True, max_frames: int = 250, device=None, progress: bool = True,
              report=None, detector=None, mp4v: bool = True) -> dict:
@@ -590,3 +430,6 @@ def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, 
             for ax, (name, m) in zip(axs[0], curves.items()): m.plot(ax, name[:30] + ":")
             fig.tight_layout(); fig.savefig(out/"sync_curves.png"); plt.close(fig)
     return result
+
+# %% ../nbs/22_metrics.ipynb #de1a4907
+__getattr__ = moved({n: "latentsync.ports" for n in ("S3FDNet", "load_s3fd", "s3fd_boxes", "S3FDFaces", "S3FD_MEAN")}, "latentsync.metrics")

@@ -29,7 +29,7 @@ OFFICIAL_DEEP_CACHE = 3                  # the DeepCache interval of the officia
 @dataclass
 class SyncOptions:
     """Every option of a lip-sync run, with its default, checked in one place (`check`). `sync`, `sync_frames`, the
-    command line, the app and batch jobs all build one (`SyncOptions.of`)."""
+    command line, the app and batch jobs all build one, with its `of`."""
     steps: int = 20                      # DDIM steps
     guidance: float = 1.5                # classifier-free guidance scale; 1 turns it off (official 1.5)
     seed: int | None = 1247              # the run's random seed; None draws from torch's global generator

@@ -58,6 +58,7 @@ def trained_with(folder: str | os.PathLike) -> dict:
         out = {k: out[k] or m.get(k) for k in out}
     return out
 
+# %% ../nbs/21_pipeline.ipynb #1af35fdd
 def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
                 config: str = "stage2_512", device=None, precision: str = "auto") -> LipSyncModels:
     """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, or a

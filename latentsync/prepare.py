@@ -9,18 +9,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 import soundfile as sf
-import torch
-from torch import nn
 
 from .audio import ffmpeg_exe, load_audio, SAMPLE_RATE
 from .video import VideoReader, VideoWriter, probe_audio, MODEL_FPS
 from .face import MediaPipeFaces, track_faces, align_transforms, align_faces, is_cut, PASSTHROUGH, BRIDGED
+from .core import WORKER_DEVICE, moved
+from .ports import load_hyperiqa, hyperiqa_score
 
 # %% auto #0
-__all__ = ['WORKER_DEVICE', 'FIELDS', 'VIDEO_STEPS', 'SEGMENT_STEPS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts',
-           'segment_bounds', 'FaceRecorder', 'other_faces', 'face_segment', 'visual_quality', 'check_quality',
-           'shifted_audio', 'SNetScorer', 'FixedScorer', 'HyperIQA', 'load_hyperiqa', 'hyperiqa_input',
-           'hyperiqa_score', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
+__all__ = ['FIELDS', 'VIDEO_STEPS', 'SEGMENT_STEPS', 'PrepareConfig', 'Dropped', 'shot_bounds', 'scene_cuts', 'segment_bounds',
+           'FaceRecorder', 'other_faces', 'face_segment', 'visual_quality', 'check_quality', 'shifted_audio',
+           'SNetScorer', 'FixedScorer', 'split_of', 'prepare_source', 'worker_devices', 'prepare', 'manifest_clips']
 
 # %% ../nbs/11_prepare.ipynb #909bf521
 @dataclass
@@ -144,7 +143,7 @@ def shifted_audio(wave: np.ndarray, start: int, stop: int, offset: int = 0, fps:
     if hi > lo: out[lo - a:hi - a] = wave[lo:hi]
     return out
 
-WORKER_DEVICE = "LATENTSYNC_WORKER_DEVICE"   # set in each pool worker to the device its GPU steps use
+
 
 class SNetScorer:
     """The official sync filter's judge: LSE offset and confidence of a clip with syncnet_python's S network. On
@@ -163,112 +162,6 @@ class FixedScorer:
     def __init__(self, answers: dict, default=(0, 10.0)): self.answers, self.default = answers, default
     def __call__(self, clip: Path) -> tuple[int, float]:
         return next((v for k, v in self.answers.items() if Path(clip).name.startswith(k + "__")), self.default)
-
-# %% ../nbs/11_prepare.ipynb #049e54d4
-class _LDAResNet50(nn.Module):
-    """hyperIQA's backbone: torchvision's ResNet-50 stages, plus a "local distortion aware" branch after each (1x1 conv,
-    7x7 average pool, linear) whose outputs, concatenated, are the target network's input vector (`out` long)."""
-    def __init__(self, lda: int = 16, out: int = 224):
-        super().__init__()
-        from torchvision.models import resnet50
-        r = resnet50()
-        self.conv1, self.bn1, self.relu, self.maxpool = r.conv1, r.bn1, r.relu, r.maxpool
-        self.layer1, self.layer2, self.layer3, self.layer4 = r.layer1, r.layer2, r.layer3, r.layer4
-        branch = lambda c, k: nn.Sequential(nn.Conv2d(c, k, 1, bias=False), nn.AvgPool2d(7, 7))
-        self.lda1_pool, self.lda1_fc = branch(256, 16), nn.Linear(16 * 8 * 8, lda)      # 56x56 maps -> 8x8
-        self.lda2_pool, self.lda2_fc = branch(512, 32), nn.Linear(32 * 4 * 4, lda)      # 28x28 -> 4x4
-        self.lda3_pool, self.lda3_fc = branch(1024, 64), nn.Linear(64 * 2 * 2, lda)     # 14x14 -> 2x2
-        self.lda4_pool, self.lda4_fc = nn.AvgPool2d(7, 7), nn.Linear(2048, out - 3 * lda)
-
-    def forward(self, x):
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
-        vec = []
-        for k in range(1, 5):
-            x = getattr(self, f"layer{k}")(x)
-            vec.append(getattr(self, f"lda{k}_fc")(getattr(self, f"lda{k}_pool")(x).flatten(1)))
-        return torch.cat(vec, 1), x                               # (B, out), the last feature map (B, 2048, 7, 7)
-
-class HyperIQA(nn.Module):
-    """hyperIQA, the official visual-quality judge, in the layout of `koniq_pretrained.pkl` (the official
-    `HyperNet(16, 112, 224, 112, 56, 28, 14, 7)`). `forward(x)`: ImageNet-normalised 224x224 RGB (B, 3, 224, 224) ->
-    scores (B,), KonIQ scale."""
-    def __init__(self, lda: int = 16, hyper: int = 112, sizes=(224, 112, 56, 28, 14), feature: int = 7):
-        super().__init__()
-        self.sizes, self.feature = tuple(sizes), feature
-        self.res = _LDAResNet50(lda, sizes[0])
-        self.conv1 = nn.Sequential(nn.Conv2d(2048, 1024, 1), nn.ReLU(), nn.Conv2d(1024, 512, 1), nn.ReLU(),
-                                   nn.Conv2d(512, hyper, 1), nn.ReLU())
-        for k, (i, o) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), 1):   # the generators of the target layers
-            setattr(self, f"fc{k}w_conv", nn.Conv2d(hyper, i * o // feature ** 2, 3, padding=1))
-            setattr(self, f"fc{k}b_fc", nn.Linear(hyper, o))
-        k = len(self.sizes)
-        setattr(self, f"fc{k}w_fc", nn.Linear(hyper, self.sizes[-1])); setattr(self, f"fc{k}b_fc", nn.Linear(hyper, 1))
-
-    def target_params(self, x) -> tuple[torch.Tensor, list]:
-        "The target network's input vectors (B, 224) and, per image, its layers' [(weight (B, out, in), bias (B, out)), ...]."
-        vec, feat = self.res(x)
-        h = self.conv1(feat)
-        pooled = h.mean((2, 3))
-        layers = [(getattr(self, f"fc{k}w_conv")(h).reshape(len(x), o, i), getattr(self, f"fc{k}b_fc")(pooled))
-                  for k, (i, o) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), 1)]
-        k = len(self.sizes)
-        layers.append((getattr(self, f"fc{k}w_fc")(pooled)[:, None], getattr(self, f"fc{k}b_fc")(pooled)))
-        return vec, layers
-
-    @staticmethod
-    def target(vec, layers) -> torch.Tensor:
-        "Each image's own network: sigmoid after every layer but the last."
-        q = vec
-        for n, (w, b) in enumerate(layers):
-            q = torch.einsum("boi,bi->bo", w, q) + b
-            if n < len(layers) - 1: q = torch.sigmoid(q)
-        return q[:, 0]
-
-    def forward(self, x): return self.target(*self.target_params(x))
-
-def load_hyperiqa(path: str | os.PathLike, device=None) -> HyperIQA:
-    "hyperIQA from the official `koniq_pretrained.pkl` (a state dict), in eval mode on `device` (default CUDA when present)."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"hyperIQA weights not found: {path} (the official koniq_pretrained.pkl)")
-    try: sd = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        said = (str(e).splitlines() or [""])[0][:200]
-        raise ValueError(f"{path} is not a readable PyTorch file ({type(e).__name__}{': ' + said if said else ''}).") from None
-    if isinstance(sd, dict) and isinstance(sd.get("state_dict"), dict): sd = sd["state_dict"]
-    with torch.device("meta"): net = HyperIQA()                 # shapes only: no time spent on a random initialisation
-    want = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}   # unused in eval; older files lack them
-    sd = {str(k): v for k, v in sd.items() if not str(k).endswith("num_batches_tracked")} if isinstance(sd, dict) else {}
-    missing, extra = sorted(want.keys() - sd.keys()), sorted(sd.keys() - want.keys())
-    bad = [k for k in want if k in sd and not (isinstance(sd[k], torch.Tensor) and sd[k].shape == want[k].shape)]
-    eg = lambda keys: f" (e.g. {', '.join(keys[:2])})" if keys else ""
-    if missing or extra or bad:
-        raise ValueError(f"{path} is not hyperIQA's koniq_pretrained.pkl: " + (
-            f"{len(missing)} of its {len(want)} tensors missing{eg(missing)}, {len(extra)} unexpected{eg(extra)}"
-            if missing or extra else f"{len(bad)} entries are not tensors of its shapes (e.g. {bad[0]})") + ".")
-    net.load_state_dict({k: sd.get(k, torch.zeros((), dtype=torch.long)) for k in net.state_dict()}, assign=True)
-    device = device or os.environ.get(WORKER_DEVICE) or ("cuda" if torch.cuda.is_available() else "cpu")
-    return net.eval().requires_grad_(False).to(device)
-
-def hyperiqa_input(faces: np.ndarray, size: int = 224) -> torch.Tensor:
-    "The official filter's input: the first, middle and last aligned faces (N, H, W, 3 RGB uint8), /255, centre crop `size`, ImageNet-normalised."
-    from torchvision.transforms.v2.functional import center_crop, normalize
-    from transformers.image_utils import IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD   # here: 2-3 s to import
-    picks = np.ascontiguousarray(faces[[0, len(faces) // 2, len(faces) - 1]])
-    h, w = picks.shape[1:3]
-    if min(h, w) < size: raise ValueError(f"hyperIQA looks at a {size}x{size} centre crop; the faces are {w}x{h}.")  # (torchvision would pad)
-    x = torch.from_numpy(picks).permute(0, 3, 1, 2).float() / 255
-    return normalize(center_crop(x, [size, size]), IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD)
-
-_HYPERIQA = {}                                                  # loaded once per process: {(path, device): net}
-
-def hyperiqa_score(faces: np.ndarray, net) -> float:
-    "The official quality score of aligned faces: hyperIQA's mean over the first, middle and last frames. `net`: a `HyperIQA` or the path of its weights."
-    if not isinstance(net, nn.Module):
-        key = (str(Path(net).resolve()), os.environ.get(WORKER_DEVICE))
-        if key not in _HYPERIQA: _HYPERIQA[key] = load_hyperiqa(net)
-        net = _HYPERIQA[key]
-    p = next(net.parameters())
-    with torch.no_grad(): return float(net(hyperiqa_input(faces).to(p.device, p.dtype)).mean())
 
 # %% ../nbs/11_prepare.ipynb #105f1bc7
 FIELDS = ["clip", "source", "start_s", "end_s", "frames", "fps", "bridged", "face_px", "sync_offset", "sync_conf",
@@ -296,6 +189,7 @@ def prepare_source(source: str | os.PathLike, out_dir: str | os.PathLike, cfg: P
         for step in VIDEO_STEPS:
             if step not in done: report(step, 1)
 
+# %% ../nbs/11_prepare.ipynb #06133033
 def _source_steps(source, out_dir, cfg, scorer, detector, report, done) -> dict:
     cfg, source, out_dir = cfg or PrepareConfig(), Path(source), Path(out_dir)
     base = {k: None for k in FIELDS} | {"source": source.name, "split": split_of(source.name, cfg.splits), "fps": MODEL_FPS}
@@ -347,6 +241,7 @@ def _source_steps(source, out_dir, cfg, scorer, detector, report, done) -> dict:
         rows.append(row)
     return {"rows": rows, "seconds": times, "duration_s": len(reader) / MODEL_FPS}
 
+# %% ../nbs/11_prepare.ipynb #c0e13f6e
 def _write_clip(path: Path, faces, wave, s, e, scorer, cfg, row, tick):
     "Encode the aligned faces once with their audio; score sync (if a scorer is given) and shift the audio by the offset."
     t0 = time.perf_counter()
@@ -422,6 +317,7 @@ class _StepBars:
     def close(self):
         for b in self.bars.values(): b.close()
 
+# %% ../nbs/11_prepare.ipynb #5b900e6c
 def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: PrepareConfig | None = None, scorer=None,
             workers: int = 1, scheduler=None, detector=None, progress: bool = True, devices=None) -> dict:
     """Prepare every video of `raw_dir` into `out_dir` (aligned clips and `manifest.csv`); resumable. Returns
@@ -457,7 +353,8 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
             finally: feeder.join(timeout=10)                    # (a lost cluster must not hang the run)
     try:
         if scheduler is not None and todo:                          # a Dask cluster
-            from distributed import Client, Queue, as_completed
+            try: from distributed import Client, Queue, as_completed
+            except ImportError: raise ImportError("A Dask scheduler needs Dask: pip install -e '.[dask]' (or pip install 'dask[distributed]').") from None
             client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
             try:
                 with step_queue(Queue(client=client)) as report:
@@ -496,8 +393,12 @@ def prepare(raw_dir: str | os.PathLike, out_dir: str | os.PathLike, cfg: Prepare
                "sync checked": scorer is not None}
     return {"rows": rows, "summary": summary, "seconds": seconds, "steps": steps.counts}
 
+# %% ../nbs/11_prepare.ipynb #11b888b2
 def manifest_clips(manifest: str | os.PathLike, split: str | None = "train") -> list[Path]:
     "The kept clips of a `manifest.csv` (of one split, or all with None), as paths the training datasets take."
     manifest = Path(manifest)
     with open(manifest, newline="") as fh:
         return [manifest.parent/r["clip"] for r in csv.DictReader(fh) if r["status"] == "kept" and (split is None or r["split"] == split)]
+
+# %% ../nbs/11_prepare.ipynb #a6815fe1
+__getattr__ = moved({n: "latentsync.ports" for n in ("HyperIQA", "hyperiqa_input")}, "latentsync.prepare")

@@ -49,7 +49,7 @@ def read_tags(path: str | os.PathLike) -> dict[str, str]:
 # %% ../nbs/25_provenance.ipynb #e177c32b
 def _need_c2pa():
     try: import c2pa
-    except ImportError: raise ImportError("C2PA signing needs c2pa-python: pip install c2pa-python") from None
+    except ImportError: raise ImportError("C2PA signing needs c2pa-python: pip install -e '.[c2pa]' (or pip install c2pa-python)") from None
     return c2pa
 
 def _signing_alg(key_pem: bytes, path) -> str:
@@ -105,6 +105,7 @@ def read_c2pa(path: str | os.PathLike) -> dict | None:
     failures = [f["code"] for f in res.get("activeManifest", {}).get("failure", [])]
     return {"state": r.get_validation_state(), "manifest": r.get_active_manifest(), "failures": failures}
 
+# %% ../nbs/25_provenance.ipynb #a30eda61
 def make_test_certificate(folder: str | os.PathLike, days: int = 30) -> tuple[Path, Path]:
     """A throw-away certificate authority and a signing certificate under it, for tests and trying C2PA out: writes
     `folder/c2pa_key.pem` (EC P-256) and `folder/c2pa_cert.pem` (signer, then CA). Not trusted by anyone: for real
@@ -243,6 +244,7 @@ class WatermarkDetector:
         score = (self._stat(watermark_pattern(self.key)) - decoys.mean()) / (decoys.std() + 1e-12)
         return WatermarkReport(bool(score >= MARK_Z), float(score), self.frames, self.last_time + 1 / fps)
 
+# %% ../nbs/25_provenance.ipynb #d68cf099
 def detect_watermark(path: str | os.PathLike, key: int = WATERMARK_KEY, max_seconds: float | None = None,
                      progress: bool = False) -> WatermarkReport:
     "Whether the video at `path` carries latentsync's invisible mark (`key`), read from its frames at their own times."

@@ -77,6 +77,7 @@ class EncoderConfig:
     attn_blocks: tuple
     dropout: float = 0.0
 
+# %% ../nbs/07_syncnet.ipynb #b77d7f9e
 class DownEncoder(nn.Module):
     "A SyncNet tower: conv in, residual (and attention) blocks down to 1x1, GroupNorm + ReLU."
     def __init__(self, cfg: EncoderConfig):

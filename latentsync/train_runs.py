@@ -3,394 +3,20 @@
 # %% ../nbs/18_train_runs.ipynb #b679a62b
 from __future__ import annotations
 import json, os, warnings
-from dataclasses import dataclass, field, fields, asdict, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .core import Presets, moved
-from .syncnet import SyncNetConfig, SYNCNET_PRESETS
-from .train_syncnet import SyncTrainConfig
-from .train_stage1 import TrainConfig, TRAIN_PRESETS
-from .unet import UNetConfig, UNET_PRESETS
+from .core import moved
+from .syncnet import SYNCNET_PRESETS
+from .run_config import RunConfig, load_config, config_yaml, syncnet_config, unet_config
 from .video import VIDEO_SUFFIXES
 
 # %% auto #0
-__all__ = ['STAGES', 'RUN_PRESETS', 'USED', 'DataConfig', 'ModelConfig', 'RunConfig', 'config_from_dict', 'set_values',
-           'is_official', 'syncnet_config', 'unet_config', 'from_official', 'config_dir', 'load_config', 'config_yaml',
-           'write_configs', 'clip_paths', 'RunData', 'build_data', 'build_unet', 'load_trained_syncnet', 'build_losses',
-           'finished_summary', 'train']
-
-# %% ../nbs/18_train_runs.ipynb #981701f2
-STAGES = ("syncnet", "stage1", "stage2")
-
-@dataclass
-class DataConfig:
-    "Where the clips are. Each entry: a folder of videos, a video file, a file list (.txt, a path per line) or a prepared `manifest.csv`."
-    train: list = field(default_factory=list)
-    val: list = field(default_factory=list)  # held-out clips; empty: the manifests' "val" split, else (SyncNet) each clip's last fifth
-    cache: str | None = None                 # aligned faces and Whisper features, kept between runs
-    max_frames: int | None = None            # frames read per clip (None: all)
-    stride: int = 1                          # U-Net: a training window starts at every stride-th frame
-    mask: str | None = None                  # the official mask.png (None: its generated equivalent)
-    max_val: int | None = None               # SyncNet: at most this many held-out pairs (official num_val_samples)
-    aligned: bool = False                    # the clips hold aligned faces already (e.g. the synthetic world): no detection
-
-@dataclass
-class ModelConfig:
-    "What is trained, from what, and with which frozen helpers."
-    unet: str | dict = "stage1"              # U-Net preset, or an official `model:` section
-    syncnet: str | dict | None = None        # SyncNet stage: preset or official `model:` section. Stage 2: the trained SyncNet
-                                             # (a run folder, a saved folder, the official .pt) or a preset (random weights).
-                                             # Stage 1: optional, scores the validation clips
-    init: str | None = None                  # start from: SD-1.5 folder (stage 1), a stage-1 run or official .pt (stage 2),
-                                             # a SyncNet run / .pt (SyncNet stage); None: random weights
-    vae: str = "stabilityai/sd-vae-ft-mse"   # folder, repo id (Hugging Face cache), or "tiny" (random)
-    whisper: str = "checkpoints/whisper/tiny.pt"   # OpenAI checkpoint, HF Whisper folder, or a preset (random)
-    lpips: str = "vgg"                       # stage 2: "vgg" (torchvision's cached VGG16), a VGG16 .pth, "random" (random trunk), "off"
-    trepa: str = "checkpoints/auxiliary/vit_g_hybrid_pt_1200e_ssv2_ft.pth"   # stage 2: VideoMAE-v2 checkpoint, "tiny" (random), "off"
-
-@dataclass
-class RunConfig:
-    "A training run: the stage, its data, its models and its hyper-parameters (`TrainConfig` or `SyncTrainConfig`)."
-    stage: str
-    data: DataConfig
-    model: ModelConfig
-    train: TrainConfig | SyncTrainConfig
-
-    def to_dict(self) -> dict:
-        d = {"stage": self.stage, "data": asdict(self.data), "model": asdict(self.model), "train": asdict(self.train)}
-        d["train"].pop("unet", None)                       # the U-Net is named once, in model.unet
-        return _plain(d)
-
-def _plain(x):
-    if isinstance(x, dict): return {k: _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
-    return x
-
-# %% ../nbs/18_train_runs.ipynb #83b82cd0
-def _coerce(v, f, name: str):
-    "A YAML value for dataclass field `f`: numbers written as strings (YAML reads 1e-5 as a string) and lists as tuples where needed."
-    t = str(f.type)
-    default = f.default_factory() if callable(f.default_factory) else f.default
-    if v is None:
-        if "None" in t: return None
-        raise ValueError(f"{name} cannot be empty (null).")
-    try:
-        if isinstance(default, bool):
-            if not isinstance(v, bool): raise ValueError
-            return v
-        if t.startswith("float") and isinstance(v, (int, float, str)) and not isinstance(v, bool): return float(v)
-        if t.startswith("int") and isinstance(v, (int, str)) and not isinstance(v, bool): return int(v)
-    except ValueError:
-        raise ValueError(f"{name} must be {t.split(' |')[0]}, got {v!r}.") from None
-    if t.startswith("list") and isinstance(v, (str, os.PathLike)): return [str(v)]
-    if isinstance(default, tuple) and isinstance(v, list): return tuple(tuple(x) if isinstance(x, list) else x for x in v)
-    if isinstance(default, dict) and isinstance(v, dict):
-        unknown = sorted(set(v) - set(default))
-        if unknown: raise ValueError(f"Unknown {name} key(s): {', '.join(unknown)}; known: {', '.join(default)}.")
-        return {**default, **{k: float(x) for k, x in v.items()}}
-    return v
-
-def _section(cls, d, where: str, base=None, skip: tuple = ()):
-    "`base` (or a default `cls`) updated from the mapping `d`, refusing keys `cls` does not have."
-    base = base if base is not None else cls()
-    if d is None: return base
-    if not isinstance(d, dict): raise ValueError(f"{where} must be a mapping of keys to values, got {type(d).__name__}.")
-    known = {f.name: f for f in fields(cls) if f.name not in skip}
-    unknown = sorted(set(d) - set(known))
-    if unknown:
-        raise ValueError(f"Unknown key{'s' if len(unknown) > 1 else ''} {', '.join(f'{where}.{k}' for k in unknown)}. "
-                         f"{where} takes: {', '.join(known)}.")
-    return replace(base, **{k: _coerce(v, known[k], f"{where}.{k}") for k, v in d.items()})
-
-def config_from_dict(d: dict, stage: str | None = None) -> RunConfig:
-    "A `RunConfig` from our YAML layout (stage, data, model, train), every key checked."
-    if not isinstance(d, dict): raise ValueError("A training config is a mapping with the sections stage, data, model, train.")
-    unknown = sorted(set(d) - {"stage", "data", "model", "train"})
-    if unknown: raise ValueError(f"Unknown top-level key(s): {', '.join(unknown)}. A config has: stage, data, model, train.")
-    st = d.get("stage") or stage
-    if stage and d.get("stage") and d["stage"] != stage:
-        raise ValueError(f"This config is for {d['stage']!r}, but the command trains {stage!r}.")
-    if st not in STAGES: raise ValueError(f"stage must be one of {', '.join(STAGES)}, got {st!r}.")
-    model = _section(ModelConfig, d.get("model"), "model", base=ModelConfig(unet="stage2" if st == "stage2" else "stage1"))
-    if st == "syncnet" and model.syncnet is None: model = replace(model, syncnet="stable_syncnet")
-    if st == "syncnet": train = _section(SyncTrainConfig, d.get("train"), "train")
-    else:
-        train = _section(TrainConfig, d.get("train"), "train", skip=("unet",))
-        train = replace(train, unet=model.unet if isinstance(model.unet, str) else "official")
-    return RunConfig(st, _section(DataConfig, d.get("data"), "data"), model, train)
-
-def set_values(d: dict, assignments: list[str]) -> dict:
-    "`--set section.key=value` assignments applied to a config dict (values read as YAML: 1e-4, true, [a, b], null)."
-    import copy, re, yaml
-    d = copy.deepcopy(d)
-    for a in assignments or []:
-        key, sep, value = a.partition("=")
-        if not sep or not key.strip(): raise ValueError(f"--set takes key=value (e.g. train.lr=1e-4), got {a!r}.")
-        *path, last = key.strip().split(".")
-        node = d
-        for p in path:
-            node = node.setdefault(p, {})
-            if not isinstance(node, dict): raise ValueError(f"--set {key}: {p} is not a section.")
-        v = yaml.safe_load(value) if value.strip() else None
-        if isinstance(v, str) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+", v.strip()): v = float(v)   # 1e-4 (YAML 1.1 reads a string)
-        node[last] = v
-    return d
-
-# %% ../nbs/18_train_runs.ipynb #c5d28bc3
-_OFFICIAL_SECTIONS = {"data", "ckpt", "run", "optimizer", "model"}
-
-def is_official(d: dict) -> bool:
-    "True for a config in the official layout (sections data, ckpt, run, optimizer, model)."
-    return isinstance(d, dict) and bool(d) and set(d) <= _OFFICIAL_SECTIONS and bool({"ckpt", "run", "optimizer"} & set(d))
-
-# Official U-Net `model:` keys that only have one meaning here: the value must be the official one.
-_UNET_FIXED = {"act_fn": "silu", "center_input_sample": False, "downsample_padding": 1, "mid_block_scale_factor": 1,
-               "resnet_time_scale_shift": "default", "mid_block_type": "UNetMidBlock3DCrossAttn", "motion_module_type": "Vanilla",
-               "down_block_types": ["CrossAttnDownBlock3D"] * 3 + ["DownBlock3D"],
-               "up_block_types": ["UpBlock3D"] + ["CrossAttnUpBlock3D"] * 3}
-_MOTION_FIXED = {"num_transformer_block": 1, "attention_block_types": ["Temporal_Self", "Temporal_Self"],
-                 "temporal_position_encoding": True, "temporal_attention_dim_div": 1, "zero_initialize": True}
-
-def _official_unet(m: dict) -> dict:
-    "Check an official U-Net `model:` section key by key; returns it (our `UNetConfig.from_official` reads it)."
-    ours = {f.name for f in fields(UNetConfig)} - {"resolution", "motion_num_heads", "motion_max_len"}
-    for k, v in m.items():
-        if k in ours or k == "sample_size": continue
-        if k in _UNET_FIXED:
-            if v != _UNET_FIXED[k]: raise ValueError(f"model.{k}: only {_UNET_FIXED[k]!r} (the official value) is supported, got {v!r}.")
-        elif k == "motion_module_kwargs":
-            for mk, mv in v.items():
-                if mk in ("num_attention_heads", "temporal_position_encoding_max_len"): continue
-                if mk not in _MOTION_FIXED: raise ValueError(f"model.motion_module_kwargs.{mk} is not a supported key.")
-                if mv != _MOTION_FIXED[mk]: raise ValueError(f"model.motion_module_kwargs.{mk}: only {_MOTION_FIXED[mk]!r} is supported, got {mv!r}.")
-        elif k == "use_inflated_groupnorm":
-            if v: raise ValueError("model.use_inflated_groupnorm: true is not supported (the released models use false).")
-        else: raise ValueError(f"model.{k} is not a key of the official U-Net config that latentsync supports.")
-    return m
-
-def _paths(*values) -> list:
-    return [str(v) for v in values if v not in (None, "")]
-
-def _require(d: dict, key: str, value, where: str):
-    if key in d and d[key] != value and not (isinstance(value, list) and list(d[key]) == value):
-        raise ValueError(f"{where}.{key}: only {value!r} is supported (the models are built for it), got {d[key]!r}.")
-
-def syncnet_config(spec: str | dict) -> SyncNetConfig:
-    "A SyncNet preset name, or an official `model:` section (with `num_frames` and `image_size` beside its two encoders)."
-    if isinstance(spec, str): return SYNCNET_PRESETS[spec]
-    unknown = sorted(set(spec) - {"audio_encoder", "visual_encoder", "num_frames", "image_size"})
-    if unknown: raise ValueError(f"model.syncnet: unknown key(s) {', '.join(unknown)}; it takes audio_encoder, visual_encoder, num_frames, image_size.")
-    for k in ("audio_encoder", "visual_encoder"):
-        extra = sorted(set(spec.get(k, {})) - {"in_channels", "block_out_channels", "downsample_factors", "attn_blocks", "dropout"})
-        if extra: raise ValueError(f"model.syncnet.{k}: unknown key(s) {', '.join(extra)}.")
-    try: return SyncNetConfig.from_official(spec, num_frames=int(spec.get("num_frames", 16)), image_size=int(spec.get("image_size", 256)))
-    except KeyError as e: raise ValueError(f"model.syncnet needs {e.args[0]!r} in each encoder.") from None
-
-def unet_config(spec: str | dict, resolution: int) -> UNetConfig:
-    "A U-Net preset name, or an official `model:` section, at the data `resolution`."
-    if isinstance(spec, str): return replace(UNET_PRESETS[spec], resolution=resolution)
-    c = UNetConfig.from_official(_official_unet(dict(spec)), resolution=resolution)
-    return replace(c, **{f.name: _coerce(getattr(c, f.name), f, f"model.unet.{f.name}") for f in fields(UNetConfig)})   # norm_eps: 1e-5
-
-def from_official(d: dict, stage: str | None = None) -> tuple[dict, list[str]]:
-    """Map an official LatentSync config (`configs/unet/*.yaml`, `configs/syncnet/*.yaml`) key by key to our layout.
-    Returns the dict and notes on what was left out and why; a key with no counterpart is an error."""
-    d = {k: dict(v or {}) for k, v in d.items()}
-    data, ckpt, run, opt, model = (d.get(k, {}) for k in ("data", "ckpt", "run", "optimizer", "model"))
-    syncnet = "audio_encoder" in model or "visual_encoder" in model
-    st = "syncnet" if syncnet else ("stage2" if run.get("pixel_space_supervise") or model.get("use_motion_module", True) else "stage1")
-    if stage and stage != st: raise ValueError(f"This official config is a {st} config, but the command trains {stage!r}.")
-    notes, out = [], {"stage": st, "data": {}, "model": {}, "train": {}}
-    D, M, T = out["data"], out["model"], out["train"]
-    def take(src: dict, where: str, key: str, dest: dict, name: str, fn=lambda v: v):
-        if key in src: dest[name] = fn(src.pop(key))
-    def note(src: dict, where: str, key: str, why: str):
-        if key in src: notes.append(f"{where}.{key} ({src.pop(key)!r}): {why}")
-    # data
-    _require(data, "audio_sample_rate", 16000, "data"); _require(data, "video_fps", 25, "data")
-    for k in ("audio_sample_rate", "video_fps"): data.pop(k, None)
-    if syncnet:
-        if data.pop("latent_space", False): raise ValueError("data.latent_space: true (the latent-space SyncNet) is not supported for training.")
-        lower = data.pop("lower_half", True)
-        D["train"] = _paths(data.pop("train_fileslist", None), data.pop("train_data_dir", None))
-        D["val"] = _paths(data.pop("val_fileslist", None), data.pop("val_data_dir", None))
-        take(data, "data", "num_val_samples", D, "max_val", int)
-        take(data, "data", "gradient_accumulation_steps", T, "grad_accum", int)
-    else:
-        _require(data, "audio_feat_length", [2, 2], "data"); data.pop("audio_feat_length", None)
-        D["train"] = _paths(data.pop("train_fileslist", None), data.pop("train_data_dir", None))
-        D["val"] = _paths(data.pop("val_video_path", None))
-        note(data, "data", "val_audio_path", "the validation clip is scored with its own audio track")
-        take(data, "data", "mask_image_path", D, "mask")
-        take(data, "data", "audio_embeds_cache_dir", D, "cache")
-        note(data, "data", "syncnet_config_path", "stage 2 takes the trained SyncNet itself as model.syncnet (a run folder or the .pt)")
-    note(data, "data", "audio_mel_cache_dir", "the SyncNet mel is computed from each clip's audio when the data is read (data.cache keeps the rest)")
-    note(data, "data", "train_output_dir", "the run folder is the command's --out")
-    take(data, "data", "batch_size", T, "batch_size", int)
-    take(data, "data", "num_workers", T, "num_workers", int)
-    frames, res = int(data.pop("num_frames", 16)), int(data.pop("resolution", 256))
-    if not syncnet: T["num_frames"] = frames
-    # checkpoints
-    take(ckpt, "ckpt", "resume_ckpt_path", M, "init", lambda v: v or None)
-    take(ckpt, "ckpt", "save_ckpt_steps", T, "save_every", int)
-    note(ckpt, "ckpt", "inference_ckpt_path", "used by inference and stage 2, not by SyncNet training")
-    # run
-    take(run, "run", "seed", T, "seed", int)
-    take(run, "run", "max_train_steps", T, "steps", int)
-    take(run, "run", "mixed_precision_training", T, "mixed_precision", lambda v: "fp16" if v else "no")
-    take(run, "run", "validation_steps", T, "val_every", int)
-    if run.get("max_train_epochs", -1) not in (-1, None):
-        raise ValueError("run.max_train_epochs: only -1 is supported; runs are measured in steps (train.steps).")
-    run.pop("max_train_epochs", None)
-    if not syncnet:
-        take(run, "run", "enable_gradient_checkpointing", T, "gradient_checkpointing", bool)
-        take(run, "run", "pixel_space_supervise", T, "pixel_losses", bool)
-        use_syncnet = run.pop("use_syncnet", T.get("pixel_losses", False))
-        sync_w = run.pop("sync_loss_weight", 0.05)
-        weights = {"recon": run.pop("recon_loss_weight", 1.0), "sync": sync_w if use_syncnet else 0.0,
-                   "lpips": run.pop("perceptual_loss_weight", 0.1), "trepa": run.pop("trepa_loss_weight", 10.0)}
-        if not T.get("pixel_losses"):
-            for k in ("sync", "lpips", "trepa"): weights[k] = 0.0
-        T["loss_weights"] = {k: float(v) for k, v in weights.items()}
-        take(run, "run", "guidance_scale", T, "val_guidance", float)
-        take(run, "run", "inference_steps", T, "val_steps", int)
-        mixed = run.pop("use_mixed_noise", True)
-        alpha = run.pop("mixed_noise_alpha", 1.0)
-        T["mixed_noise_alpha"] = float(alpha) if mixed else None
-        if model.get("use_motion_module", True) and "trainable_modules" in run: T["trainable"] = list(run.pop("trainable_modules"))
-        elif "trainable_modules" in run:
-            notes.append(f"run.trainable_modules ({run.pop('trainable_modules')!r}): ignored without a motion module, as official (all parameters train)")
-        M["unet"] = _official_unet(model)
-        T["resolution"] = int(res)
-    else:
-        M["syncnet"] = {**model, "num_frames": frames, "image_size": res}
-        syncnet_config(M["syncnet"])                              # fails early on a broken model section
-        if not lower: raise ValueError("data.lower_half: false is only used by the latent-space SyncNet, which is not supported.")
-    # optimizer
-    take(opt, "optimizer", "lr", T, "lr", float)
-    take(opt, "optimizer", "max_grad_norm", T, "max_grad_norm", float)
-    take(opt, "optimizer", "lr_scheduler", T, "lr_scheduler", str)
-    take(opt, "optimizer", "lr_warmup_steps", T, "warmup_steps", int)
-    if opt.pop("scale_lr", False): raise ValueError("optimizer.scale_lr: true is not supported; give the learning rate itself (train.lr).")
-    for where, rest in (("data", data), ("ckpt", ckpt), ("run", run), ("optimizer", opt)):
-        if rest: raise ValueError(f"{where}.{sorted(rest)[0]} is not a key of the official config that latentsync supports"
-                                  + (f" (also: {', '.join(sorted(rest)[1:])})" if len(rest) > 1 else "") + ".")
-    return out, notes
-
-def config_dir() -> Path:
-    "The YAML configs shipped with the package (`latentsync/configs`)."
-    import latentsync
-    return Path(latentsync.__file__).parent/"configs"
-
-def load_config(source: str | os.PathLike | dict, stage: str | None = None, overrides: list[str] | None = None) -> tuple[RunConfig, list[str]]:
-    """A `RunConfig` from a YAML file (ours, or an official LatentSync config mapped key by key), the name of a shipped
-    config (`stage1`, `stage2_tiny`, ...), or a dict; then `overrides` (`section.key=value`). Returns it with notes on
-    official keys that were left out and why."""
-    import yaml
-    if isinstance(source, dict): d = source
-    else:
-        p = Path(source)
-        if not p.exists() and not p.suffix and (config_dir()/f"{p.name}.yaml").exists(): p = config_dir()/f"{p.name}.yaml"
-        if not p.is_file():
-            names = sorted(x.stem for x in config_dir().glob("*.yaml"))
-            raise FileNotFoundError(f"No config file {str(source)!r}. Give a YAML file, or a shipped config: {', '.join(names)}.")
-        try: d = yaml.safe_load(p.read_text())
-        except yaml.YAMLError as e: raise ValueError(f"{p} is not valid YAML: {str(e).splitlines()[0]}") from None
-    notes = []
-    if is_official(d): d, notes = from_official(d, stage)
-    return config_from_dict(set_values(d, overrides), stage), notes
-
-# %% ../nbs/18_train_runs.ipynb #8b09b9c4
-def _tiny_model(stage: str) -> ModelConfig:
-    "Random-weight models small enough for a CPU (only the ones the stage uses are set)."
-    if stage == "syncnet": return ModelConfig(syncnet="tiny")
-    tiny = ModelConfig(unet="tiny", vae="tiny", whisper="whisper-tiny")
-    return tiny if stage == "stage1" else replace(tiny, lpips="random", trepa="tiny")
-
-def _run(stage: str, data: DataConfig, model: ModelConfig, train) -> RunConfig:
-    if stage != "syncnet": train = replace(train, unet=model.unet)
-    return RunConfig(stage, data, model, train)
-
-_SD15, _STAGE1 = "path/to/stable-diffusion-v1-5", "runs/stage1"
-RUN_PRESETS = Presets("training run",
-    syncnet=_run("syncnet", DataConfig(["data/prepared/manifest.csv"], max_val=2048), ModelConfig(syncnet="stable_syncnet"),
-                      SyncTrainConfig(steps=10_000_000, batch_size=256, mixed_precision="fp16", val_every=2500, save_every=2500, seed=42)),
-    syncnet_16_pixel=_run("syncnet", DataConfig(["data/prepared/manifest.csv"], max_val=2048), ModelConfig(syncnet="syncnet_16_pixel"),
-                               SyncTrainConfig(steps=10_000_000, batch_size=256, mixed_precision="fp16", val_every=2500, save_every=2500, seed=42)),
-    syncnet_25_pixel=_run("syncnet", DataConfig(["data/prepared/manifest.csv"], max_val=2048), ModelConfig(syncnet="syncnet_25_pixel"),
-                               SyncTrainConfig(steps=10_000_000, batch_size=64, mixed_precision="fp16", val_every=2500, save_every=2500, seed=42)),
-    stage1=_run("stage1", DataConfig(["data/prepared/manifest.csv"]), ModelConfig(unet="stage1", init=_SD15),
-                     replace(TRAIN_PRESETS["stage1"], steps=10_000_000)),
-    stage1_512=_run("stage1", DataConfig(["data/prepared_512/manifest.csv"]), ModelConfig(unet="stage1_512", init=_SD15),
-                         replace(TRAIN_PRESETS["stage1_512"], steps=10_000_000)),
-    stage2=_run("stage2", DataConfig(["data/prepared/manifest.csv"]), ModelConfig(unet="stage2", init=_STAGE1, syncnet="runs/syncnet"),
-                     replace(TRAIN_PRESETS["stage2"], steps=10_000_000)),
-    stage2_512=_run("stage2", DataConfig(["data/prepared_512/manifest.csv"]), ModelConfig(unet="stage2_512", init=_STAGE1 + "_512", syncnet="runs/syncnet"),
-                         replace(TRAIN_PRESETS["stage2_512"], steps=10_000_000)),
-    stage2_efficient=_run("stage2", DataConfig(["data/prepared/manifest.csv"]), ModelConfig(unet="stage2_efficient", init=_STAGE1, syncnet="runs/syncnet"),
-                               replace(TRAIN_PRESETS["stage2_efficient"], steps=10_000_000)),
-    syncnet_tiny=_run("syncnet", DataConfig(["samples"], max_frames=100), _tiny_model("syncnet"),
-                           SyncTrainConfig(steps=200, batch_size=8, lr=3e-5, val_every=50, save_every=100)),
-    stage1_tiny=_run("stage1", DataConfig(["samples"], max_frames=64), _tiny_model("stage1"),
-                          replace(TRAIN_PRESETS["tiny1"], unet="tiny")),
-    stage2_tiny=_run("stage2", DataConfig(["samples"], max_frames=64), replace(_tiny_model("stage2"), init="runs/stage1_tiny", syncnet="runs/syncnet_tiny"),
-                          replace(TRAIN_PRESETS["tiny2"], unet="tiny")),
-)
-
-# The keys each stage uses (the others are left out of its YAML).
-USED = {"syncnet": {"data": ("train", "val", "cache", "max_frames", "max_val", "aligned"), "model": ("syncnet", "init")},
-        "stage1": {"data": ("train", "val", "cache", "max_frames", "stride", "mask", "aligned"), "model": ("unet", "init", "vae", "whisper", "syncnet")},
-        "stage2": {"data": ("train", "val", "cache", "max_frames", "stride", "mask", "aligned"), "model": tuple(f.name for f in fields(ModelConfig))}}
-
-def _field_comments(cls) -> dict:
-    "The `# comment` after each field in a dataclass's source (continuation lines joined)."
-    import inspect, re
-    out = {}
-    for c in reversed([c for c in cls.__mro__ if "__dataclass_fields__" in vars(c)]):   # a subclass's comment wins
-        try: src = inspect.getsource(c)
-        except (OSError, TypeError):                     # defined in a notebook: read the exported module's copy
-            import importlib; mod = "latentsync.train_runs" if c.__module__ == "__main__" else c.__module__
-            src = inspect.getsource(getattr(importlib.import_module(mod), c.__name__))
-        last = None
-        for line in src.splitlines():
-            m = re.match(r"\s+(\w+): [^=]+=.*?#\s*(.*)$", line)
-            if m: out[m.group(1)] = m.group(2); last = m.group(1); continue
-            m = re.match(r"\s+#\s*(.*)$", line)
-            if m and last: out[last] += " " + m.group(1)
-            else: last = None
-    return out
-
-def config_yaml(cfg: RunConfig, comment: str = "") -> str:
-    "`cfg` as commented YAML in our layout: the keys its stage uses, each with what it means."
-    import yaml
-    d = cfg.to_dict()
-    notes = {"data": _field_comments(DataConfig), "model": _field_comments(ModelConfig),
-             "train": _field_comments(type(cfg.train))}
-    val = lambda v: yaml.safe_dump(v, default_flow_style=True, width=10_000, sort_keys=False).strip().removesuffix("\n...").removesuffix("...").strip()
-    lines = [f"# {l}" for l in comment.splitlines()] + [f"stage: {cfg.stage}"]
-    for sec in ("data", "model", "train"):
-        lines.append(f"{sec}:")
-        keep = USED[cfg.stage].get(sec, tuple(d[sec]))
-        for k, v in d[sec].items():
-            if k not in keep: continue
-            c = notes[sec].get(k, "")
-            lines.append(f"  {k}: {val(v)}" + (f"    # {c}" if c else ""))
-    return "\n".join(lines) + "\n"
-
-# %% ../nbs/18_train_runs.ipynb #f48f99cc
-def write_configs(folder: str | os.PathLike | None = None) -> list[Path]:
-    "Write every `RUN_PRESETS` entry as commented YAML into `folder` (default: the package's `configs/`)."
-    folder = Path(folder) if folder else config_dir(); folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name in RUN_PRESETS:
-        p = folder/f"{name}.yaml"
-        p.write_text(config_yaml(RUN_PRESETS[name], f"latentsync train {RUN_PRESETS[name].stage} --config {name} --out RUN_DIR\n"
-                                 "Keys and their meaning: https://latentsync.github.io/latentsync/train_runs.html"))
-        out.append(p)
-    return out
+__all__ = ['clip_paths', 'RunData', 'build_data', 'build_unet', 'load_trained_syncnet', 'build_losses', 'finished_summary',
+           'train']
 
 # %% ../nbs/18_train_runs.ipynb #b80fe95f
 def clip_paths(entries: list, split: str | None = "train") -> list[Path]:
@@ -426,6 +52,7 @@ def _load_sync_clips(paths, cfg: RunConfig, size: int, skipped: dict) -> list:
         except Exception as e: skipped[str(p)] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     return clips
 
+# %% ../nbs/18_train_runs.ipynb #8a1a1c23
 def build_data(cfg: RunConfig, whisper=None) -> RunData:
     "The run's training and held-out datasets, built before any model: no usable clip is one clear error."
     manifests = any(str(e).endswith(".csv") for e in cfg.data.train)
@@ -546,6 +173,7 @@ def finished_summary(out_dir: str | os.PathLike, cfg: RunConfig) -> dict | None:
     if not (out/("syncnet" if cfg.stage == "syncnet" else "unet")).is_dir() or old != yaml.safe_load(config_yaml(cfg)): return None
     return s if s.get("stage") == cfg.stage and s.get("steps", 0) >= s.get("of", -1) == cfg.train.steps else None
 
+# %% ../nbs/18_train_runs.ipynb #8b4fa258
 def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLike, overrides: list[str] | None = None,
           resume: bool = True, progress: bool = True, stop_after: int | None = None) -> dict:
     """Run `stage` (syncnet, stage1, stage2) as `config` says (a YAML file, a shipped config's name, or a dict; plus
@@ -604,4 +232,7 @@ def train(stage: str, config: str | os.PathLike | dict, out_dir: str | os.PathLi
     return summary
 
 # %% ../nbs/18_train_runs.ipynb #b79023a1
-__getattr__ = moved({"export_official": "latentsync.convert", "run_models": "latentsync.pipeline:trained_with"}, "latentsync.train_runs")
+__getattr__ = moved({"export_official": "latentsync.convert", "run_models": "latentsync.pipeline:trained_with",
+                     **{n: "latentsync.run_config" for n in ("STAGES", "USED", "DataConfig", "ModelConfig", "config_from_dict", "set_values",
+                                                             "is_official", "from_official", "config_dir", "RUN_PRESETS", "write_configs")}},
+                    "latentsync.train_runs")

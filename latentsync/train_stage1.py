@@ -165,6 +165,7 @@ def validation_sync(syncnet, out: Path, mel: torch.Tensor) -> dict:
         return float(F.cosine_similarity(v.float(), a.float()).mean())
     return {"sync": cos(frames[:, :, :w]), "sync_real": cos(frames[:, :, w:])}
 
+# %% ../nbs/15_train_stage1.ipynb #02cd80aa
 def unet_step(unet, batch: dict, ctx, vae, scheduler, extra_loss=None) -> dict:
     """One U-Net batch -> its losses (`recon`, stage 2's pixel losses from `extra_loss`) and their weighted `total`. The
     noise, timesteps and VAE samples come from one generator per sample (`sample_generators`, from the batch's ids), so
@@ -203,7 +204,6 @@ def train_unet(cfg: TrainConfig, dataset, vae, out_dir: str | os.PathLike, unet=
                validate=check if validate else None, plot=plot_history, resume=resume, progress=progress, stop_after=stop_after,
                save_model=lambda model, step: model.save_pretrained(out_dir/"unet", global_step=step),
                history={"trainable_params": n_train, "params": n_all})
-
 
 # %% ../nbs/15_train_stage1.ipynb #5d3bbfe3
 __getattr__ = moved({"plot_losses": "latentsync.training:plot_history"}, "latentsync.train_stage1")

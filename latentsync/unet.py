@@ -168,6 +168,7 @@ class TemporalTransformerBlock(nn.Module):
         for attn, norm in zip(self.attention_blocks, self.norms): x = attn(norm(x), frames) + x
         return self.ff(self.ff_norm(x)) + x
 
+# %% ../nbs/05_unet.ipynb #ebf84f9d
 class TemporalTransformer(nn.Module):
     "A motion module's body: group norm, a projection in, transformer blocks along the frames, a projection out."
     def __init__(self, channels: int, heads: int = 8, max_len: int = 24, groups: int = 32):
@@ -211,6 +212,7 @@ class Upsample(nn.Module):
         else: x = F.interpolate(x, size=(f, *size), mode="nearest")
         return per_frame(self.conv, x)
 
+# %% ../nbs/05_unet.ipynb #a71219ea
 class UNetBlock(nn.Module):
     "A down, mid or up block: resnets, optional spatial transformers and motion modules, optional resampler."
     def __init__(self, in_chs: list, out_ch: int, cfg: UNetConfig, attention: bool, motion: bool,

@@ -64,6 +64,7 @@ def _decord_message(e: Exception, path: Path) -> str:
     msg = re.sub(r"\S*\.(cc|h|cpp):\d+:\s*", "", msg).replace(f"[{path}]", "").replace(str(path), "").strip(" :")
     return msg[:200]
 
+# %% ../nbs/02_video.ipynb #a0cf2a59
 class VideoReader:
     """Random-access, streaming reader of a video's frames at `fps` (default 25; None keeps the source frames): each
     frame the source frame nearest in time, by the container's timestamps for a variable-frame-rate video."""
@@ -175,6 +176,7 @@ def remove_stale_partials(path: str | os.PathLike) -> list[Path]:
         shutil.rmtree(p, ignore_errors=True); removed.append(p)
     return removed
 
+# %% ../nbs/02_video.ipynb #22c99c22
 class VideoWriter:
     """Write RGB frames to an H.264 mp4 at `fps` (or at `timestamps`, the start time of each frame in seconds, for a
     variable-rate output), muxing `audio` (a file) at its own quality; atomic. `metadata`: container tags (any key

@@ -9,7 +9,8 @@ front matter read) to plain HTML: the sidebar of `nbs/sidebar.yml` (the one Quar
 links between pages and to API anchors made local, the notebooks' saved figures embedded. Quarto's cell options
 `include`, `echo`, `output` and `code-fold` are honoured; the layout and styling are not Quarto's.
 
-Checks (exit status 1 and one line per problem): every notebook is in the sidebar and every sidebar entry exists;
+Checks (exit status 1 and one line per problem): every notebook is in the sidebar and every sidebar entry exists, the
+sidebar and the index's table list the numbered notebooks in file order;
 every page has a title and a description; no local link or image is broken (anchors included); every function
 and class the package exports has a docstring and its anchor on its page, every other export is named on a page; no page shows a traceback, a warning
 or a progress-bar dump.
@@ -210,6 +211,13 @@ def check(out: Path, built: dict) -> list[str]:
         if nb not in listed: problems.append(f"{nb}: not in nbs/sidebar.yml (no way to reach its page)")
     for nb in listed:
         if nb not in pages: problems.append(f"nbs/sidebar.yml lists {nb}, which was not processed (missing notebook?)")
+    numbered = sorted(p.name for p in (ROOT/"nbs").glob("[0-9]*.ipynb"))
+    if [nb for nb in listed if nb[0].isdigit()] != numbered:
+        problems.append("nbs/sidebar.yml lists the numbered notebooks out of their file order (reading order is the file order)")
+    index = pages.get("index.ipynb")
+    table = re.findall(r"\|\s*\[(\d\d_\w+)\]\(", "\n".join(_text(c.get("source", "")) for c in index.nb["cells"])) if index else []
+    if [t + ".ipynb" for t in table] != numbered:
+        problems.append("nbs/index.ipynb's table of notebooks does not list every numbered notebook once, in file order")
     ids = {}
     for f in out.glob("*.html"):
         ids[f.name] = set(re.findall(r'\bid="([^"]+)"', f.read_text()))
