@@ -1,5 +1,5 @@
 """Does a stage-1 U-Net learn to listen, and how fast? A short stage-1 training in the synthetic world (see
-nbs/19_synthetic.ipynb) that prints `audio_reliance` every few steps, for three kinds of audio features:
+nbs/20_synthetic.ipynb) that prints `audio_reliance` every few steps, for three kinds of audio features:
 
 - `random`: the Whisper-tiny preset with random weights (what training uses when no Whisper is given);
 - `world`: the world's fitted Whisper (`runs/world/whisper`, made by `bench/synthetic.py main` or `fit_whisper`);

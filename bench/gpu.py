@@ -13,7 +13,7 @@ an ffmpeg binary, 16 kHz mono WAV files are read with soundfile instead (the sam
 
 Sections (each reports its own error instead of stopping the others):
 - fixtures: the official U-Net forward, the DDIM+CFG loop and the Whisper features computed on the GPU in float32 (the
-  CPU tolerances apply), and the U-Net in float16/bfloat16 against float32 (the `#| cuda` cell of 05_unet).
+  CPU tolerances apply), and the U-Net in float16/bfloat16 against float32 (the `#| cuda` cell of 06_unet).
 - unet: one 16-frame window with classifier-free guidance (batch 2) at the official 256 and 512 sizes, fp16 and bf16:
   milliseconds per forward, peak GPU memory, U-Net frames per second at 20 DDIM steps.
 - pipeline: `sync_frames` on 2.56 s of the sample clip (64 frames, four windows) with the tiny models and with the official sizes

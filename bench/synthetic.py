@@ -1,4 +1,4 @@
-"""Training in the synthetic world (nbs/19_synthetic.ipynb), at full size, on the CPU: what the notebook's slow cells show.
+"""Training in the synthetic world (nbs/20_synthetic.ipynb), at full size, on the CPU: what the notebook's slow cells show.
 
     python bench/synthetic.py main [--root runs/world] [--seed 0]          # world, VAE, Whisper, SyncNet, stage 1, stage 2, judged
     python bench/synthetic.py ablations [--root runs/world] [--seeds 0 1 2] [--threads N]  # the paper's ablations in miniature

@@ -11,8 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['WORKER_DEVICE', 'SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir',
-           'sample_data', 'in_test', 'default_preset', 'Presets', 'load_checkpoint', 'is_repo_id', 'hub_offline',
-           'hub_path', 'Interrupted', 'stop_signals_raise', 'replace_files', 'moved']
+           'sample_data', 'in_test', 'default_preset', 'Presets', 'Interrupted', 'stop_signals_raise', 'moved']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 WORKER_DEVICE = "LATENTSYNC_WORKER_DEVICE"   # set in each worker process of a pool to the device its GPU steps use
@@ -127,55 +126,6 @@ class Presets(dict):
         cfg = super().__getitem__(name)
         return replace(cfg) if hasattr(cfg, "__dataclass_fields__") else dict(cfg)
 
-# %% ../nbs/00_core.ipynb #8f598cb0
-def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "") -> dict:
-    "`source` if it is a dict, else the checkpoint file read with `weights_only=True`; a clear error if it is missing or not a checkpoint."
-    if isinstance(source, dict): return source
-    p = Path(source)
-    if not p.is_file(): raise FileNotFoundError(f"{what} checkpoint not found: {p}." + (f" {hint}" if hint else ""))
-    try: ckpt = torch.load(p, map_location="cpu", weights_only=True)
-    except Exception as e:                       # a wav, a text file, a truncated download, a pickle with code in it ...
-        msg = (str(e).strip().splitlines() or [""])[0][:160]
-        raise ValueError(f"{p} is not a readable {what} checkpoint (torch.load: {type(e).__name__}{': ' + msg if msg else ''})."
-                         + (f" {hint}" if hint else "")) from None
-    if not isinstance(ckpt, dict): raise ValueError(f"{p} is not a {what} checkpoint: it holds a {type(ckpt).__name__}, not a dict.")
-    return ckpt
-
-# %% ../nbs/00_core.ipynb #4c59a38f
-def is_repo_id(source) -> bool:
-    "True for a string shaped like a Hugging Face repo id (`owner/name`, no weight-file suffix) that is not a local path."
-    import re
-    if not isinstance(source, str) or Path(source).exists(): return False
-    if Path(source).suffix.lower() in (".pt", ".pth", ".bin", ".ckpt", ".safetensors", ".json", ".yaml"): return False
-    return re.fullmatch(r"[\w.-]+/[\w.-]+", source) is not None
-
-def hub_offline() -> bool:
-    "True when downloads from the Hugging Face Hub are switched off (HF_HUB_OFFLINE)."
-    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
-
-def hub_path(repo_id: str, filename: str | None = None, allow_patterns=None, revision: str | None = None,
-             cache_dir: str | os.PathLike | None = None) -> Path:
-    """Local path of `filename` in the Hugging Face repo `repo_id` (or, with no filename, of its snapshot folder limited
-    to `allow_patterns`): from the local cache, else downloaded once unless HF_HUB_OFFLINE is set."""
-    import huggingface_hub as hub
-    what = f"{repo_id}/{filename}" if filename else repo_id
-    def get(local: bool):
-        kw = dict(revision=revision, cache_dir=cache_dir, local_files_only=local)
-        if filename: return hub.hf_hub_download(repo_id, filename, **kw)
-        return hub.snapshot_download(repo_id, allow_patterns=allow_patterns, **kw)
-    try: return Path(get(local=True))
-    except Exception: pass
-    if hub_offline():
-        raise FileNotFoundError(f"{what} is not in the local Hugging Face cache and downloads are off (HF_HUB_OFFLINE=1). "
-                                f"Unset HF_HUB_OFFLINE while online, or pass a local path (there is no file or folder "
-                                f"{repo_id!r} here).")
-    try: return Path(get(local=False))
-    except Exception as e:
-        msg = (str(e).strip().splitlines() or [""])[0][:200]
-        raise FileNotFoundError(f"Could not get {what} from the Hugging Face Hub ({type(e).__name__}: {msg}). "
-                                f"Check the repo id and your connection, or pass a local path (there is no file or "
-                                f"folder {repo_id!r} here).") from None
-
 # %% ../nbs/00_core.ipynb #87631a65
 class Interrupted(KeyboardInterrupt):
     "A stop signal (SIGTERM, SIGHUP) turned into an exception, so that it unwinds like Ctrl-C and every `with` cleans up."
@@ -201,19 +151,6 @@ def stop_signals_raise(only_default: bool = False):
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
-# %% ../nbs/00_core.ipynb #ce33585f
-def replace_files(folder: str | os.PathLike, write) -> Path:
-    "`write(tmp)` fills a temporary folder beside `folder`; its files then replace `folder`'s one by one, atomically."
-    import shutil
-    folder = Path(folder); tmp = folder.with_name(f".{folder.name}.tmp")
-    if tmp.exists(): shutil.rmtree(tmp)
-    try:
-        write(tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        for f in tmp.iterdir(): os.replace(f, folder/f.name)
-    finally: shutil.rmtree(tmp, ignore_errors=True)
-    return folder
-
 # %% ../nbs/00_core.ipynb #dd870535
 def moved(names: dict, module: str):
     """A module-level `__getattr__` for names that moved: `names` maps an old name to `"new.module"` (same name) or
@@ -230,5 +167,7 @@ def moved(names: dict, module: str):
         return obj
     return __getattr__
 
-__getattr__ = moved({n: "latentsync.training" for n in ("latest_checkpoint", "prune_checkpoints", "save_checkpoint", "trackers",
-                                                         "TrainLog", "out_of_memory")}, "latentsync.core")
+__getattr__ = moved({**{n: "latentsync.training" for n in ("latest_checkpoint", "prune_checkpoints", "save_checkpoint", "trackers",
+                                                            "TrainLog", "out_of_memory")},
+                     **{n: "latentsync.hub" for n in ("load_checkpoint", "is_repo_id", "hub_offline", "hub_path", "replace_files")}},
+                    "latentsync.core")
