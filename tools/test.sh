@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's checks and tests (the README's test command runs this after installing):
 #   1. the notebooks and the library agree: nbdev_export and nbdev_clean change nothing;
-#   2. README.md is the rendering of nbs/index.ipynb;
+#   2. README.md is the rendering of nbs/index.ipynb, and every code cell compiles (nbdev_test would report a
+#      SyntaxError as the cell's output and go on);
 #   3. the exported package has no undefined names or unused imports (ruff F821/F401/F811);
 #   4. nbdev's documentation pre-processing runs on every notebook, and its HTML preview passes the docs checks;
 #   5. nbdev_test runs every notebook, each in its own process, TEST_JOBS (2) at a time (cells flagged slow or cuda
@@ -25,6 +26,7 @@ else
 fi
 
 python tools/readme.py --check || failed_checks+=("readme")
+python tools/compile_cells.py || failed_checks+=("compile")
 if ruff check --select F821,F401,F811 --exclude latentsync/_modidx.py latentsync; then
   echo "ok: no undefined names or unused imports in latentsync/"
 else failed_checks+=("ruff"); fi
