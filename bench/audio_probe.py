@@ -21,7 +21,8 @@ import torch
 
 from latentsync.diffusion import make_scheduler
 from latentsync.synthetic import WorldBudget, audio_reliance, load_truth, world_config
-from latentsync.train_runs import _helper, build_data, build_unet, config_from_dict
+from latentsync.train_runs import _helper, build_data, build_unet
+from latentsync.run_config import config_from_dict
 from latentsync.train_stage1 import encode_batch, noise_loss
 
 

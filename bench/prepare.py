@@ -40,7 +40,8 @@ if __name__ == "__main__":
     ap.add_argument("--scale", type=float, default=0.5)
     ap.add_argument("--hyperiqa", default=None, help="koniq_pretrained.pkl, or 'random' (random weights: time only)")
     a = ap.parse_args()
-    from latentsync.prepare import prepare, FixedScorer, PrepareConfig, HyperIQA
+    from latentsync.prepare import prepare, FixedScorer, PrepareConfig
+    from latentsync.ports import HyperIQA
     d = Path(tempfile.mkdtemp(prefix="latentsync bench prepare "))
     cfg = PrepareConfig()
     if a.hyperiqa == "random":
