@@ -194,6 +194,10 @@ class StableSyncNet(ModelMixin, ConfigMixin):
         a = F.normalize(self.audio_encoder(mel), p=2, dim=1)
         return v, a
 
+    def to(self, *args, **kwargs):
+        "As `nn.Module.to` (diffusers' own warns at every dtype change, about modules to keep in float32: we have none)."
+        return nn.Module.to(self, *args, **kwargs)
+
     def save_pretrained(self, save_directory: str | os.PathLike, **kwargs):
         "diffusers' `save_pretrained` (safetensors), each file replaced atomically."
         return replace_files(save_directory, lambda tmp: super(StableSyncNet, self).save_pretrained(tmp, safe_serialization=True, **kwargs))

@@ -303,6 +303,10 @@ class LatentSyncUNet(ModelMixin, ConfigMixin):
         model.register_to_config(**{k: v for k, v in config.items() if k.startswith("_") and k not in ("_class_name", "_diffusers_version")})
         return (model, kwargs) if return_unused_kwargs else model
 
+    def to(self, *args, **kwargs):
+        "As `nn.Module.to` (diffusers' own warns at every dtype change, about modules to keep in float32: we have none)."
+        return nn.Module.to(self, *args, **kwargs)
+
     def save_pretrained(self, save_directory: str | os.PathLike, global_step: int | None = None, **kwargs):
         "diffusers' `save_pretrained` (safetensors), each file replaced atomically; `global_step` goes into `config.json`."
         if global_step is not None: self.register_to_config(_global_step=int(global_step))
