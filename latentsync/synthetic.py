@@ -17,11 +17,12 @@ from .options import SyncOptions
 
 # %% auto #0
 __all__ = ['FACE_SIZE', 'MOUTH_Y', 'SPEAKERS', 'HELD_OUT_SPEAKERS', 'WORLD_VAE', 'WHISPER_BANDS', 'WORLD_UNET', 'ABLATION_BUDGET',
-           'ABLATIONS', 'ABLATION_FIGURES', 'Identity', 'random_identity', 'mouth_shape', 'render_face', 'mouth_track',
-           'smooth_walk', 'render_clip', 'voice_variant', 'speech_segments', 'make_world', 'load_truth', 'read_opening',
-           'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper', 'WorldBudget',
-           'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'prepare_world', 'mouth_box',
-           'audio_reliance', 'run_ablation', 'ablation_table']
+           'ABLATIONS', 'ABLATION_FIGURES', 'DEMO_ROLES', 'Identity', 'random_identity', 'mouth_shape', 'render_face',
+           'mouth_track', 'smooth_walk', 'render_clip', 'voice_variant', 'speech_segments', 'make_world', 'load_truth',
+           'read_opening', 'pearson', 'world_frames', 'calibrate_latents', 'fit_vae', 'spectrum_rows', 'fit_whisper',
+           'WorldBudget', 'world_config', 'dubbing_jobs', 'mouth_sync', 'run_name', 'run_world', 'prepare_world',
+           'mouth_box', 'audio_reliance', 'run_ablation', 'ablation_table', 'export_world_model', 'check_world_model',
+           'demo_job', 'plot_dub', 'world_demo']
 
 # %% ../nbs/20_synthetic.ipynb #1a25d882
 FACE_SIZE = 64               # the synthetic faces are aligned crops of this size
@@ -389,26 +390,28 @@ def _near_silence(path: Path, seconds: float, seed: int = 0):
     sf.write(path, np.random.default_rng(seed).normal(0, 10 ** (-50 / 20), int(seconds * 16000)).astype(np.float32), 16000)
 
 def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = SyncOptions.guidance, seed: int = SyncOptions.seed, syncnet=None,
-               progress: bool = True) -> dict:
+               progress: bool = True, controls: tuple = ("shuffled", "silent")) -> dict:
     """Dub each job's video with the target speech, the shuffled speech and near-silence (`sync_frames`, aligned input),
     read the generated mouths back and correlate them with the target's ground-truth opening (`r_target`, `r_shuffled`,
     `r_silent`: Pearson r over time within each job, averaged over the jobs), and the target dub with the source video's
     own mouth (`r_source`). `r_*_pooled`: one r over all jobs' frames together, which also counts how well the read-back
     level agrees between faces (it does not for every face: it is in units of that face's full opening). With a
     trained `syncnet`: its mean confidence (LSE-C) on each condition's outputs against the target speech (`conf_*`).
-    Also returns the first job's frames, read-back openings and truth for plots."""
+    `controls`: which of the two controls to run (the target dub always runs). Also returns the first job's frames,
+    read-back openings and truth for plots."""
     from tqdm.auto import tqdm
     from latentsync.audio import syncnet_mel
     from latentsync.pipeline import sync_frames
     from latentsync.syncnet import sync_confidence
-    conds = ("target", "shuffled", "silent")
+    conds = ("target", *[c for c in ("shuffled", "silent") if c in controls])
     read, conf, truth, source, first = {c: [] for c in conds}, {c: [] for c in conds}, [], [], {}
     with tempfile.TemporaryDirectory() as tmp:
         for i, job in enumerate(tqdm(jobs, desc="dubbing", disable=not progress)):
             t_vid, t_tgt = load_truth(job["video"]), load_truth(job["target"])
             _near_silence(Path(tmp)/"silence.wav", len(t_tgt["opening"]) / MODEL_FPS, i)
             mel = syncnet_mel(load_audio(job["target"]))
-            for cond, audio in zip(conds, (job["target"], job["shuffled"], Path(tmp)/"silence.wav")):
+            for cond in conds:
+                audio = {"target": job["target"], "shuffled": job.get("shuffled"), "silent": Path(tmp)/"silence.wav"}[cond]
                 frames = np.stack(list(sync_frames(job["video"], audio, models, steps=steps, guidance=guidance, seed=seed,
                                                    aligned=True, watermark=False, progress=False)))
                 n = min(len(frames), len(t_tgt["opening"]), len(t_vid["opening"]))
@@ -566,3 +569,104 @@ def ablation_table(results: list[dict]) -> str:
             cells.append(f"{np.mean(vals):.3f} ± {np.std(vals):.3f}" if vals else "-")
         lines.append(f"| {name} | {', '.join(str(r['seed']) for r in rs)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+# %% ../nbs/20_synthetic.ipynb #3df4b94d
+def _sha256(p: Path) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    return h.hexdigest()
+
+def export_world_model(syncnet_run: str | Path, stage2_run: str | Path, vae: str | Path, out: str | Path,
+                       dtype=torch.float16, about: dict | None = None) -> Path:
+    """The trained world model into `out`: the stage-2 U-Net (`unet/`, recording Whisper tiny.en and its VAE beside it),
+    the VAE (`vae/`) and the SyncNet (`syncnet/`), in `dtype`, as safetensors; `world.json` holds the file hashes and
+    `about` (how it was made, what it measured). Each folder is written whole before it replaces an older one."""
+    from diffusers import AutoencoderKL
+    from latentsync.unet import LatentSyncUNet
+    from latentsync.convert import load_saved_syncnet
+    out = Path(out)
+    unet = LatentSyncUNet.from_pretrained(Path(stage2_run)/"unet").to(dtype)
+    unet.register_to_config(_whisper="tiny.en", _vae="vae")
+    unet.save_pretrained(out/"unet")
+    AutoencoderKL.from_pretrained(str(vae)).to(dtype).save_pretrained(out/"vae", safe_serialization=True)
+    load_saved_syncnet(syncnet_run).to(dtype).save_pretrained(out/"syncnet")
+    files = {p.relative_to(out).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in sorted(out.rglob("*.safetensors"))}
+    (out/"world.json").write_text(json.dumps({"whisper": "tiny.en", "resolution": FACE_SIZE, "dtype": str(dtype).replace("torch.", ""),
+                                              "files": files, **(about or {})}, indent=1) + "\n")
+    return out
+
+def check_world_model(folder: str | Path) -> dict:
+    "The files of a shipped model against the hashes in its `world.json`: {file: True when it matches}."
+    folder = Path(folder)
+    files = json.loads((folder/"world.json").read_text())["files"]
+    return {f: (folder/f).is_file() and _sha256(folder/f) == v["sha256"] for f, v in files.items()}
+
+# %% ../nbs/20_synthetic.ipynb #6ab32366
+DEMO_ROLES = ("video", "target", "shuffled")
+
+def demo_job(folder: str | Path, seed: int = 0, seconds: float = 2.0) -> dict:
+    """A dubbing job nothing of the training saw, in the layout of `dubbing_jobs`: `video`, a new face talking with
+    held-out speech; `target`, another stretch of the held-out speaker's speech to dub it with; `shuffled`, a third one,
+    the control. Each is a clip with its truth beside it, in `folder`; the faces come from another random stream than
+    the world's (`10_000 + seed`). Deterministic from `seed`."""
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    segs = list(speech_segments(HELD_OUT_SPEAKERS, seconds, 1, 0))
+    rng, n, job = np.random.default_rng(10_000 + seed), int(seconds * MODEL_FPS), {}
+    for role, k in zip(DEMO_ROLES, rng.choice(len(segs), len(DEMO_ROLES), replace=False)):
+        seg, ident = segs[int(k)], random_identity(rng)
+        opening, width = mouth_track(seg["wave"], n)
+        frames, pose = render_clip(ident, opening, width, rng)
+        _write_clip(folder/f"{role}.mp4", frames, seg["wave"], {"opening": opening, "width": width, **pose, "identity": asdict(ident),
+                                                               "speech": f"speaker{seg['speaker']}/{seg['source']}@{seg['start']}"}, crf=12)
+        job[role] = folder/f"{role}.mp4"
+    return job
+
+# %% ../nbs/20_synthetic.ipynb #f466cf7b
+def plot_dub(res: dict, job: dict, every: int = 5, title: str = ""):
+    """`mouth_sync`'s first job as a picture: the lower faces every `every` frames (the truth, that is the face rendered with
+    the target speech's mouth, then each dub), and the read-back opening over time against the truth. Returns the figure."""
+    import matplotlib.pyplot as plt
+    t_vid, t_tgt = load_truth(job["video"]), load_truth(job["target"])
+    n, S = len(res["truth"]), FACE_SIZE
+    truth = np.stack([render_face(t_vid["identity"], t_tgt["opening"][i], t_tgt["width"][i], (t_vid["dx"][i], t_vid["dy"][i]),
+                                  t_vid["light"][i], t_vid["side"][i]) for i in range(n)])
+    rows = {"truth": truth, **{f"dub: {c}": f for c, f in res["frames"].items()}}
+    strip = np.concatenate([np.concatenate(list(f[:n:every, S // 2:]), 1) for f in rows.values()])
+    fig, ax = plt.subplots(1, 2, figsize=(14, 0.9 + 0.62 * len(rows)), dpi=80, gridspec_kw={"width_ratios": [2.2, 1]})
+    ax[0].imshow(strip); ax[0].set_xticks([]); ax[0].set_yticks([S / 4 + S / 2 * i for i in range(len(rows))], list(rows), fontsize=8)
+    ax[0].set_title(f"{title}lower faces every {every}th frame ({every / MODEL_FPS:.1f} s apart)", fontsize=9)
+    t = np.arange(n) / MODEL_FPS
+    ax[1].plot(t, res["truth"], "k", lw=2, label="truth: the target speech's mouth")
+    for c, r in res["read"].items():
+        ax[1].plot(t, r / max(float(r.max()), 1e-6) * float(res["truth"].max()), lw=1, label=f"read back, {c} (scaled): r = {res[f'r_{c}']:.2f}")
+    ax[1].set_xlabel("seconds"); ax[1].set_yticks([]); ax[1].legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+def world_demo(out: str | Path, steps: int = 10, seed: int = 0, device=None, models=None, progress: bool = True) -> dict:
+    """Dub `demo_job`'s new face with the shipped world model (`load_models("world")`) as `latentsync sync` does, and with
+    the control speech: writes `world_demo.mp4` (the dub, with the new speech), `world_demo.png` (`plot_dub`) and the job's
+    clips (`job/`) into `out`. Returns the read-back's r with the target speech (`r_target`), for the control
+    (`r_shuffled`) and with the source's own mouth (`r_source`), the paths and the seconds of the two dubs."""
+    import time, matplotlib.pyplot as plt
+    from latentsync.pipeline import load_models, sync, sync_frames
+    from latentsync.video import VideoReader
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    job = demo_job(out/"job", seed)
+    models = models if models is not None else load_models("world", device=device)
+    t0 = time.perf_counter()
+    sync(job["video"], job["target"], out/"world_demo.mp4", models, steps=steps, aligned=True, progress=progress)
+    dubs = {"target": np.stack(list(VideoReader(out/"world_demo.mp4", fps=None))),         # what the user gets, after H.264
+            "shuffled": np.stack(list(sync_frames(job["video"], job["shuffled"], models, steps=steps, aligned=True, progress=False)))}
+    seconds = time.perf_counter() - t0
+    t_vid, t_tgt = load_truth(job["video"]), load_truth(job["target"])
+    n = min(len(dubs["target"]), len(t_tgt["opening"]))
+    read = {c: read_opening(f[:n], t_vid) for c, f in dubs.items()}
+    res = {"r_target": pearson(read["target"], t_tgt["opening"][:n]), "r_shuffled": pearson(read["shuffled"], t_tgt["opening"][:n]),
+           "r_source": pearson(read["target"], t_vid["opening"][:n]), "frames": {c: f[:n] for c, f in dubs.items()},
+           "read": read, "truth": t_tgt["opening"][:n]}
+    fig = plot_dub(res, job, title="the shipped world model: "); fig.savefig(out/"world_demo.png"); plt.close(fig)
+    return {k: res[k] for k in ("r_target", "r_shuffled", "r_source")} | {
+        "video": out/"world_demo.mp4", "picture": out/"world_demo.png", "job": job, "seconds": seconds, "frames": n}
