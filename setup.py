@@ -33,7 +33,7 @@ setuptools.setup(
                 + [f'Programming Language :: Python :: {v}' for v in py_versions[py_versions.index(min_python):]],
     packages=setuptools.find_packages(include=['latentsync', 'latentsync.*']),
     include_package_data=True,
-    package_data={'latentsync': ['configs/*.yaml']},
+    package_data={'latentsync': ['configs/*.yaml', 'models/*/*.json', 'models/*/*.md', 'models/*/*/*.json', 'models/*/*/*.safetensors']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'notebooks': extras['notebook'], 'dask': extras['dask'], 'c2pa': extras['c2pa'], 'weights': extras['weights'],
                     'tensorboard': ['tensorboard', 'protobuf<5'], 'app': ['gradio==6.31.0']},

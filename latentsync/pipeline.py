@@ -2,7 +2,7 @@
 
 # %% ../nbs/22_pipeline.ipynb #e13bc672
 from __future__ import annotations
-import math, os, time
+import math, os, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import torch
 from .core import get_device, get_dtype, make_generator, stop_signals_raise
 from .hub import is_repo_id, hub_path, shipped_model
 from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows,
-                              AudioError, voice_activity, silence_weights)
+                              AudioError, voice_activity, silence_weights, narrow_band)
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
                              resize_faces, identity_alignment,
@@ -26,11 +26,11 @@ from .convert import load_official_unet, saved_model
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE, output_fps
 
 # %% auto #0
-__all__ = ['SHIPPED_MODELS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs',
-           'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio', 'find_faces',
-           'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window', 'denoise_window',
-           'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'BatchJob', 'read_jobs', 'sync_batch',
-           'sync_widget']
+__all__ = ['SHIPPED_MODELS', 'RESULT_COLUMNS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError',
+           'check_inputs', 'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio',
+           'find_faces', 'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window',
+           'denoise_window', 'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'BatchJob',
+           'read_jobs', 'write_results', 'sync_batch', 'sync_widget']
 
 # %% ../nbs/22_pipeline.ipynb #6fdb6398
 @dataclass
@@ -131,6 +131,9 @@ def check_inputs(video: Path, audio: Path, out: Path | None = None, silence_db: 
         if out.is_dir(): raise ValueError(f"The output path is a folder: {out}. Name a file, e.g. {out/'dubbed.mp4'}.")
     reader = VideoReader(video)
     wave = load_audio(audio)
+    why = narrow_band(audio, wave)
+    if why: warnings.warn(f"{audio.name}: {why}. Whisper's features of such speech are poorer, so the lips may follow it less "
+                          "closely; a wide-band recording (16 kHz or more) works better.", stacklevel=2)
     level = 20 * math.log10(float(np.sqrt(np.mean(wave.astype(np.float64) ** 2))) + 1e-12)
     if level < silence_db:
         raise AudioError(f"{audio} has no sound (RMS level {level:.0f} dBFS): nothing to lip-sync to.")
@@ -466,12 +469,37 @@ def read_jobs(jobs: str | os.PathLike) -> list[BatchJob]:
     if dup: raise ValueError(f"{jobs}: several rows write the same output: {', '.join(map(str, sorted(dup)))}")
     return out
 
+RESULT_COLUMNS = ("video", "audio", "out", "status", "message", "seconds")
+
+def write_results(path: str | os.PathLike, jobs: list[BatchJob]) -> list[dict]:
+    """Write the results of `jobs` into `path`, merged by output with what an earlier run wrote there: every job keeps its
+    latest row, except that a job skipped now (its output existed) keeps the row of the run that made it; rows of jobs
+    no longer in the list stay. Written atomically (a temporary file, then a rename). Returns the rows."""
+    import csv
+    path = Path(path)
+    rows = {}
+    if path.is_file():
+        with open(path, newline="") as fh: rows = {r["out"]: r for r in csv.DictReader(fh) if r.get("out")}
+    now = {}
+    for j in jobs:
+        row = dict(zip(RESULT_COLUMNS, (str(j.video), str(j.audio), str(j.out), j.status, j.message, f"{j.seconds:.1f}")))
+        before = rows.get(row["out"])
+        now[row["out"]] = before if j.status == "skipped" and before is not None and before.get("status") == "done" else row
+    merged = list(now.values()) + [r for k, r in rows.items() if k not in now]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=RESULT_COLUMNS, extrasaction="ignore"); w.writeheader(); w.writerows(merged)
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+    return merged
+
 def sync_batch(jobs: str | os.PathLike | list, models: LipSyncModels | None = None, progress: bool = True,
                options: SyncOptions | None = None, **changes) -> list[BatchJob]:
     """`sync` for every job of a CSV list (or a list of `BatchJob`) with one set of `models` and one `SyncOptions`
     (`options` with `changes`, checked before the first job): a failing job is reported and the rest go on; jobs whose
     output exists are skipped (a rerun resumes). Returns the jobs with their status; a CSV list gets its results beside
-    it (`LIST.results.csv`)."""
+    it (`LIST.results.csv`, merged with an earlier run's by `write_results`)."""
     import csv
     from tqdm.auto import tqdm
     opts = SyncOptions.of(options, **{**changes, "progress": False})
@@ -489,10 +517,7 @@ def sync_batch(jobs: str | os.PathLike | list, models: LipSyncModels | None = No
             except (OSError, ValueError, RuntimeError) as e:
                 job.status, job.message = "failed", f"{type(e).__name__}: {e}"
         job.seconds = time.perf_counter() - t0
-    if src is not None:
-        with open(src.with_suffix(".results.csv"), "w", newline="") as fh:
-            w = csv.writer(fh); w.writerow(["video", "audio", "out", "status", "message", "seconds"])
-            for j in jobs: w.writerow([j.video, j.audio, j.out, j.status, j.message, f"{j.seconds:.1f}"])
+    if src is not None: write_results(src.with_suffix(".results.csv"), jobs)
     return jobs
 
 # %% ../nbs/22_pipeline.ipynb #a9b77a61

@@ -2,7 +2,7 @@
 
 # %% ../nbs/03_video.ipynb #9dd871fc
 from __future__ import annotations
-import os, re, shutil, socket, subprocess, tempfile
+import os, re, shutil, socket, subprocess, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,7 +209,8 @@ class VideoWriter:
         if self.audio is not None:
             self._audio_info = probe_audio(self.audio)
             if self._audio_info is None: raise ValueError(f"{self.audio} has no audio track to mux.")
-        remove_stale_partials(self.path)
+        gone = remove_stale_partials(self.path)
+        if gone: warnings.warn(f"Removed what a stopped run left unfinished beside {self.path.name}: {', '.join(p.name for p in gone)}.", stacklevel=3)
         # a private (0700) folder beside the output (same file system, so the final move is atomic), named after this
         # process so that a later run can tell a folder left by a killed writer from one in use
         self._tmp_dir = Path(tempfile.mkdtemp(prefix=f".{self.path.stem}.{_host()}.{os.getpid()}.", suffix=".partial",
@@ -220,7 +221,6 @@ class VideoWriter:
                "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf), "-pix_fmt", "yuv420p",
                *(["-vf", "crop=floor(iw/2)*2:floor(ih/2)*2:0:0"] if w % 2 or h % 2 else []), str(self._tmp)]
         if w % 2 or h % 2:                  # H.264 in yuv420p (what every player reads) needs even sizes
-            import warnings
             warnings.warn(f"{w}x{h} has an odd side: {self.path.name} is {w - w % 2}x{h - h % 2} (H.264 4:2:0 needs even "
                           "sizes; the last column/row is dropped, nothing is scaled or padded).")
         self._size = (w, h)
