@@ -3,7 +3,7 @@ __version__ = "0.1.0"
 # The package's front door: the main entry points at the top level (`from latentsync import sync`), imported when first
 # used, so that `import latentsync` stays fast (the command line imports the heavy modules only when it needs them).
 # Written by hand: nbdev keeps the version line above up to date and leaves the rest alone (see nbs/00_core.ipynb).
-_LAZY = {"sync": "pipeline", "sync_frames": "pipeline", "sync_batch": "pipeline", "load_models": "pipeline",
+_LAZY = {"sync": "pipeline", "sync_frames": "pipeline", "sync_batch": "batch", "load_models": "pipeline",
          "LipSyncModels": "pipeline", "SyncResult": "pipeline", "SyncOptions": "options", "train": "train_runs",
          "evaluate": "metrics", "world_demo": "synthetic", "get_device": "core", "seed_everything": "core"}
 

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import torch
 
-from .core import get_device, get_dtype, make_generator, stop_signals_raise
+from .core import get_device, get_dtype, make_generator, stop_signals_raise, moved
 from .hub import is_repo_id, hub_path, shipped_model
 from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows,
                               AudioError, voice_activity, silence_weights, narrow_band)
@@ -26,11 +26,10 @@ from .convert import load_official_unet, saved_model
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE, output_fps
 
 # %% auto #0
-__all__ = ['SHIPPED_MODELS', 'RESULT_COLUMNS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError',
-           'check_inputs', 'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio',
-           'find_faces', 'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window',
-           'denoise_window', 'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'BatchJob',
-           'read_jobs', 'write_results', 'sync_batch', 'sync_widget']
+__all__ = ['SHIPPED_MODELS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs',
+           'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio', 'find_faces',
+           'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window', 'denoise_window',
+           'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'sync_widget']
 
 # %% ../nbs/22_pipeline.ipynb #6fdb6398
 @dataclass
@@ -442,83 +441,8 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     res.out, res.timings = out, {"checks": checks, **res.timings, "encode": encode}
     return res
 
-# %% ../nbs/22_pipeline.ipynb #d4e7962e
-@dataclass
-class BatchJob:
-    "One row of a batch: its files, what happened (done, skipped, failed) and why, and the seconds it took."
-    video: Path
-    audio: Path
-    out: Path
-    status: str = "pending"
-    message: str = ""
-    seconds: float = 0.0
-
-def read_jobs(jobs: str | os.PathLike) -> list[BatchJob]:
-    "The jobs of a CSV file with the columns video, audio, out (paths relative to the file's folder)."
-    import csv
-    jobs = Path(jobs)
-    if not jobs.is_file(): raise FileNotFoundError(f"Batch list not found: {jobs}")
-    with open(jobs, newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"video", "audio", "out"} - set(reader.fieldnames or [])
-        if missing: raise ValueError(f"{jobs} needs the columns video, audio, out (missing: {', '.join(sorted(missing))}).")
-        rows = [r for r in reader if any((v or "").strip() for v in r.values())]
-    at = lambda p: (jobs.parent/p.strip()) if not Path(p.strip()).is_absolute() else Path(p.strip())
-    out = [BatchJob(at(r["video"]), at(r["audio"]), at(r["out"])) for r in rows]
-    dup = {j.out for j in out if sum(k.out == j.out for k in out) > 1}
-    if dup: raise ValueError(f"{jobs}: several rows write the same output: {', '.join(map(str, sorted(dup)))}")
-    return out
-
-RESULT_COLUMNS = ("video", "audio", "out", "status", "message", "seconds")
-
-def write_results(path: str | os.PathLike, jobs: list[BatchJob]) -> list[dict]:
-    """Write the results of `jobs` into `path`, merged by output with what an earlier run wrote there: every job keeps its
-    latest row, except that a job skipped now (its output existed) keeps the row of the run that made it; rows of jobs
-    no longer in the list stay. Written atomically (a temporary file, then a rename). Returns the rows."""
-    import csv
-    path = Path(path)
-    rows = {}
-    if path.is_file():
-        with open(path, newline="") as fh: rows = {r["out"]: r for r in csv.DictReader(fh) if r.get("out")}
-    now = {}
-    for j in jobs:
-        row = dict(zip(RESULT_COLUMNS, (str(j.video), str(j.audio), str(j.out), j.status, j.message, f"{j.seconds:.1f}")))
-        before = rows.get(row["out"])
-        now[row["out"]] = before if j.status == "skipped" and before is not None and before.get("status") == "done" else row
-    merged = list(now.values()) + [r for k, r in rows.items() if k not in now]
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=RESULT_COLUMNS, extrasaction="ignore"); w.writeheader(); w.writerows(merged)
-        os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
-    return merged
-
-def sync_batch(jobs: str | os.PathLike | list, models: LipSyncModels | None = None, progress: bool = True,
-               options: SyncOptions | None = None, **changes) -> list[BatchJob]:
-    """`sync` for every job of a CSV list (or a list of `BatchJob`) with one set of `models` and one `SyncOptions`
-    (`options` with `changes`, checked before the first job): a failing job is reported and the rest go on; jobs whose
-    output exists are skipped (a rerun resumes). Returns the jobs with their status; a CSV list gets its results beside
-    it (`LIST.results.csv`, merged with an earlier run's by `write_results`)."""
-    import csv
-    from tqdm.auto import tqdm
-    opts = SyncOptions.of(options, **{**changes, "progress": False})
-    src = None if isinstance(jobs, list) else Path(jobs)
-    jobs = jobs if isinstance(jobs, list) else read_jobs(jobs)
-    models = models if models is not None else load_models()
-    for job in tqdm(jobs, desc="batch", unit="job", disable=not progress):
-        t0 = time.perf_counter()
-        if job.out.exists(): job.status, job.message = "skipped", "output exists"
-        else:
-            try:
-                job.out.parent.mkdir(parents=True, exist_ok=True)
-                res = sync(job.video, job.audio, job.out, models, opts)
-                job.status, job.message = "done", f"{res.frames} frames; faces {res.face_frames}"
-            except (OSError, ValueError, RuntimeError) as e:
-                job.status, job.message = "failed", f"{type(e).__name__}: {e}"
-        job.seconds = time.perf_counter() - t0
-    if src is not None: write_results(src.with_suffix(".results.csv"), jobs)
-    return jobs
+# %% ../nbs/22_pipeline.ipynb #5fb2d836
+__getattr__ = moved({n: "latentsync.batch" for n in ("BatchJob", "read_jobs", "write_results", "sync_batch", "RESULT_COLUMNS")}, "latentsync.pipeline")
 
 # %% ../nbs/22_pipeline.ipynb #a9b77a61
 def sync_widget(models: LipSyncModels | None = None, video: str | os.PathLike = "", audio: str | os.PathLike = "",

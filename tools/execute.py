@@ -2,7 +2,7 @@
 IN_TEST=1) and save their outputs, so that the documentation shows fresh figures; then `nbdev_clean` them.
 Nothing is written for a notebook that fails (its traceback is printed).
 
-    python tools/execute.py nbs/23_metrics.ipynb [more notebooks] [--flags "slow"]
+    python tools/execute.py nbs/24_metrics.ipynb [more notebooks] [--flags "slow"]
 
 `bash tools/docs.sh --preview` afterwards checks the saved outputs (no tracebacks, warnings or progress bars). Widgets
 have no front end here, so what they print lands in the cell's stream outputs: remove those before committing.

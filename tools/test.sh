@@ -51,7 +51,7 @@ run_nb() {
   cat "$logs/$name.log"
 }
 export -f run_nb
-heavy="nbs/22_pipeline.ipynb nbs/12_prepare.ipynb nbs/23_metrics.ipynb nbs/26_provenance.ipynb nbs/19_train_runs.ipynb nbs/24_cli.ipynb"
+heavy="nbs/22_pipeline.ipynb nbs/12_prepare.ipynb nbs/24_metrics.ipynb nbs/27_provenance.ipynb nbs/19_train_runs.ipynb nbs/25_cli.ipynb"
 order=$( (for nb in $heavy; do [ -f "$nb" ] && echo "$nb"; done; ls nbs/*.ipynb) | awk '!seen[$0]++')
 nbs=$(echo "$order" | wc -l)
 start=$(date +%s)
