@@ -45,6 +45,7 @@ if __name__ == "__main__":
     ap.add_argument("--out", type=Path, default=Path("latentsync/models/world"))
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only-compare", action="store_true", help="judge the --compare runs only (with --runs's SyncNet), ship nothing")
     a = ap.parse_args()
     warnings.simplefilter("ignore")
     world, seed = a.root/"world", a.seed
@@ -52,6 +53,11 @@ if __name__ == "__main__":
     jobs = dubbing_jobs(world)
     judge_net = load_saved_syncnet(syncnet_run).float().eval()
     rows = {}
+    if a.only_compare:
+        for p in a.compare:
+            rows[str(p)] = judge(load_models(p/f"stage2_mixed_seed{seed}", device="cpu"), jobs, a.steps, judge_net); print(p, rows[str(p)], flush=True)
+        out_rows = Path(__file__).parent/"results"; out_rows.mkdir(exist_ok=True)
+        (out_rows/"ship_world_compare.json").write_text(json.dumps(rows, indent=1)); raise SystemExit(0)
     for name, run in [("float32", stage2_run)] + [(f"compare: {p}", p/f"stage2_mixed_seed{seed}") for p in a.compare]:
         rows[name] = judge(load_models(run, device="cpu"), jobs, a.steps, judge_net)
         print(name, rows[name], flush=True)

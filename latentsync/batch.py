@@ -142,13 +142,14 @@ def _dashboard(client) -> str | None:
 
 # %% ../nbs/23_batch.ipynb #36a817f2
 def sync_batch(jobs: str | os.PathLike | list, models=None, progress: bool = True, options: SyncOptions | None = None,
-               scheduler=None, model: dict | None = None, report=None, **changes) -> list[BatchJob]:
+               scheduler=None, model: dict | None = None, report=None, on_done=None, **changes) -> list[BatchJob]:
     """`sync` for every job of a CSV list (or a list of `BatchJob`) with one set of models and one `SyncOptions`
     (`options` with `changes`, checked before the first job): a failing job is reported and the rest go on; jobs whose
     output exists are skipped (a rerun resumes and redoes failed ones). A CSV list gets its results beside it
     (`LIST.results.csv`, a job's row as soon as it finishes, `write_results`). `models`: loaded models (one process) or
     None for `load_models(**(model or {}))`. `scheduler`: `"local:N"`, a Dask scheduler address or a `Client`: the jobs
-    spread over its workers, each loading `load_models(**model)` once. `report(line)` hears the dashboard's address.
+    spread over its workers, each loading `load_models(**model)` once. `report(line)` hears the dashboard's address;
+    `on_done(job)` hears of each job as it finishes.
     Returns the jobs with their status."""
     from tqdm.auto import tqdm
     opts = SyncOptions.of(options, **{**changes, "progress": False})
@@ -158,6 +159,7 @@ def sync_batch(jobs: str | os.PathLike | list, models=None, progress: bool = Tru
     def finished(job):
         if results is not None: write_results(results, jobs)
         bar.update()
+        if on_done is not None: on_done(job)
     bar = tqdm(total=len(jobs), desc="batch", unit="job", disable=not progress)
     try:
         if scheduler is None:

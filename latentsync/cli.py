@@ -87,11 +87,18 @@ def _sync_command(sub):
                    "checkpoint file (a repo id brings its own)")
     s.add_argument("--vae", default=None, help="SD VAE folder or repo id (stabilityai/sd-vae-ft-mse, the default with a repo id); "
                    "needed with a checkpoint file")
-    s.add_argument("--steps", type=int, default=d.steps, help=f"DDIM steps (default {d.steps})")
+    s.add_argument("--steps", type=int, default=None, help=f"sampler steps (default {d.steps}, or the --speed preset's)")
     s.add_argument("--guidance", type=float, default=d.guidance, help=f"classifier-free guidance scale; 1 disables it (default {d.guidance})")
     s.add_argument("--seed", type=int, default=d.seed, help=f"random seed (default {d.seed})")
     s.add_argument("--deep-cache", action="store_true", help="DeepCache step caching as in the official app: the full U-Net "
                    f"every {OFFICIAL_DEEP_CACHE}rd DDIM step only; about 2x faster, slightly different output (default: off)")
+    s.add_argument("--sampler", default=None, choices=["ddim", "dpm++"], help="ddim (the official sampler, the default) or dpm++ "
+                   "(DPM-Solver++: a similar result in fewer steps)")
+    s.add_argument("--guidance-until", type=float, default=None, help="classifier-free guidance in this first fraction of the "
+                   "steps only, one U-Net pass per step after (default 1: every step, as official)")
+    s.add_argument("--speed", default="exact", choices=["exact", "fast"], help="exact (the default: the official frames) or fast "
+                   "(DPM-Solver++ in 10 steps, guidance in the first half, DeepCache every 2nd step, half precision where the "
+                   "device runs it natively; its measured quality cost is in the docs); options given explicitly win")
     s.add_argument("--fps", default=d.fps, help="output frame rate: 'model' (25, as official; the default), 'source' (the "
                    "input video's, repeating frames as needed; a variable-rate video keeps its frame times) or a number")
     s.add_argument("--aligned", action="store_true", help="the video's frames are aligned faces already (the synthetic "
@@ -111,7 +118,8 @@ def _sync_command(sub):
     s.add_argument("--c2pa-cert", default=None, help="PEM certificate chain (signer first) for --c2pa-key")
     s.add_argument("--crf", type=int, default=d.crf, help=f"H.264 quality, lower is better (default {d.crf})")
     _device(s)
-    s.add_argument("--precision", default="auto", help="auto (fp16 on recent GPUs, else fp32), fp32, fp16 or bf16")
+    s.add_argument("--precision", default=None, help="auto (fp16 on recent GPUs, else fp32; the default), fast (fp16 on CUDA, "
+                   "bf16 on a CPU with native bf16, else fp32), fp32, fp16 or bf16")
     s.set_defaults(run=_sync)
 
 # %% ../nbs/25_cli.ipynb #ccb953c9
@@ -124,8 +132,12 @@ def _face_choice(text: str | None):
 
 def sync_options(a: argparse.Namespace) -> SyncOptions:
     "The `SyncOptions` that `latentsync sync`'s arguments ask for, checked."
+    from latentsync.options import speed_preset
     if (a.c2pa_key is None) != (a.c2pa_cert is None): raise ValueError("--c2pa-key and --c2pa-cert go together.")
-    return SyncOptions.of(steps=a.steps, guidance=a.guidance, seed=a.seed, crf=a.crf, deep_cache=OFFICIAL_DEEP_CACHE if a.deep_cache else 0,
+    preset, _ = speed_preset(a.speed)
+    given = {k: v for k, v in (("steps", a.steps), ("sampler", a.sampler), ("guidance_until", a.guidance_until),
+                               ("deep_cache", OFFICIAL_DEEP_CACHE if a.deep_cache else None)) if v is not None}
+    return SyncOptions.of(**{**preset, **given}, guidance=a.guidance, seed=a.seed, crf=a.crf,
                           fps=a.fps, mask=a.mask, face=_face_choice(a.face), silence=a.silence, audio_context=a.audio_context,
                           watermark=not a.no_watermark, aligned=a.aligned, c2pa=(a.c2pa_key, a.c2pa_cert) if a.c2pa_key else None)
 
@@ -143,7 +155,9 @@ def _sync(a) -> None:
     jobs = read_jobs(a.batch) if a.batch is not None else None
     if a.config is not None and a.checkpoint in UNET_PRESETS:
         raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
-    spec = dict(unet=a.checkpoint, whisper=a.whisper, vae=a.vae, config=a.config or "stage2_512", device=a.device, precision=a.precision)
+    from latentsync.options import speed_preset
+    spec = dict(unet=a.checkpoint, whisper=a.whisper, vae=a.vae, config=a.config or "stage2_512", device=a.device,
+                precision=a.precision or speed_preset(a.speed)[1])
     if a.scheduler is not None:                                      # the workers load the models: check the files here first
         from latentsync.hub import is_repo_id
         from latentsync.pipeline import SHIPPED_MODELS

@@ -34,15 +34,20 @@ _DTYPES = {"fp32": torch.float32, "float32": torch.float32, "fp16": torch.float1
            "half": torch.float16, "bf16": torch.bfloat16, "bfloat16": torch.bfloat16}
 
 def get_dtype(device: str | torch.device | None = None, precision: str | torch.dtype = "auto") -> torch.dtype:
-    "The compute dtype for `precision` ('auto', 'fp32', 'fp16', 'bf16' or a torch dtype) on `device`."
+    """The compute dtype for `precision` ('auto', 'fast', 'fp32', 'fp16', 'bf16' or a torch dtype) on `device`. 'fast': the
+    fastest half precision the device runs natively: fp16 on CUDA, bf16 on a CPU whose oneDNN has bf16 kernels
+    (AVX512-BF16 or AMX), else fp32 (bf16 emulated on AVX2 is slower than fp32)."""
     dev = get_device(device)
     if isinstance(precision, torch.dtype): precision = {v: k for k, v in _DTYPES.items()}.get(precision, str(precision))
     precision = str(precision).lower()
+    if precision == "fast":
+        if dev.type == "cuda": return torch.float16
+        return torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else torch.float32
     if precision == "auto":
         if dev.type == "cuda" and torch.cuda.get_device_capability(dev)[0] >= 8: return torch.float16
         return torch.float32
     if precision not in _DTYPES:
-        raise ValueError(f"Unknown precision {precision!r}: use one of 'auto', 'fp32', 'fp16', 'bf16'.")
+        raise ValueError(f"Unknown precision {precision!r}: use one of 'auto', 'fast', 'fp32', 'fp16', 'bf16'.")
     dtype = _DTYPES[precision]
     if dtype == torch.float16 and dev.type == "cpu":
         raise ValueError("fp16 is not supported on the CPU: use 'fp32' (or 'bf16').")

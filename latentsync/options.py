@@ -9,7 +9,7 @@ from pathlib import Path
 from .video import MODEL_FPS
 
 # %% auto #0
-__all__ = ['OFFICIAL_DEEP_CACHE', 'output_fps', 'SyncOptions', 'check_options']
+__all__ = ['OFFICIAL_DEEP_CACHE', 'SPEED_PRESETS', 'output_fps', 'SyncOptions', 'check_options', 'speed_preset']
 
 # %% ../nbs/21_options.ipynb #e74ecfa6
 def output_fps(fps: float | str, source_fps: float) -> float:
@@ -34,6 +34,8 @@ class SyncOptions:
     guidance: float = 1.5                # classifier-free guidance scale; 1 turns it off (official 1.5)
     seed: int | None = 1247              # the run's random seed; None draws from torch's global generator
     deep_cache: int = 0                  # DeepCache: the full U-Net every k-th step only (the official app: 3); 0 is off
+    sampler: str = "ddim"                # "ddim" (official) or "dpm++" (DPM-Solver++: fewer steps for a similar result)
+    guidance_until: float = 1.0          # guidance in this first fraction of the steps only (official: 1.0, every step)
     fps: float | str = "model"           # output frame rate: "model" (25, official), "source" (the video's) or a number
     mask: object = None                  # image path or array, white keeps and black is redrawn; None: the official mask's equivalent
     face: object = None                  # whom to follow among several faces: "largest", "left", "right" or a point (x, y)
@@ -76,6 +78,11 @@ def check_options(self: SyncOptions) -> SyncOptions:
     if not (isinstance(g, numbers.Real) and not isinstance(g, bool) and math.isfinite(g) and g >= 0):
         raise ValueError(f"guidance must be a number >= 0 (1 = no classifier-free guidance, official 1.5), got {g!r}.")
     if not (_whole(self.deep_cache) and self.deep_cache >= 0): raise ValueError(f"deep_cache must be 0 (off) or a step interval >= 1, got {self.deep_cache!r}.")
+    from latentsync.sampling import SAMPLERS
+    if self.sampler not in SAMPLERS: raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}, got {self.sampler!r}.")
+    u = self.guidance_until
+    if not (isinstance(u, numbers.Real) and not isinstance(u, bool) and 0 < u <= 1):
+        raise ValueError(f"guidance_until must be a fraction of the steps in (0, 1] (1: every step, official), got {u!r}.")
     if not (_whole(self.window) and 1 <= self.window <= 24):
         raise ValueError(f"window must be 1..24 frames (the motion modules' limit; official 16), got {self.window!r}.")
     if not (_whole(self.max_gap) and self.max_gap >= 0): raise ValueError(f"max_gap must be a whole number >= 0, got {self.max_gap!r}.")
@@ -92,3 +99,14 @@ def check_options(self: SyncOptions) -> SyncOptions:
         from latentsync.provenance import _need_c2pa
         _need_c2pa()
     return self
+
+# %% ../nbs/21_options.ipynb #a094011c
+SPEED_PRESETS = {
+    "exact": {"options": {}, "precision": "auto"},
+    "fast": {"options": {"sampler": "dpm++", "steps": 10, "guidance_until": 0.5, "deep_cache": 2}, "precision": "fast"},
+}
+
+def speed_preset(name: str) -> tuple[dict, str]:
+    "The `SyncOptions` changes and the models' precision of the speed preset `name` (`SPEED_PRESETS`)."
+    if name not in SPEED_PRESETS: raise ValueError(f"speed must be one of {', '.join(SPEED_PRESETS)}, got {name!r}.")
+    return dict(SPEED_PRESETS[name]["options"]), SPEED_PRESETS[name]["precision"]

@@ -21,7 +21,7 @@ from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, r
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .provenance import provenance_tags, regenerated_region, embed_watermark, sign_c2pa
 from .unet import LatentSyncUNet, UNET_PRESETS
-from .sampling import denoise
+from .sampling import denoise, make_sampler
 from .convert import load_official_unet, saved_model
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE, output_fps
 
@@ -264,11 +264,11 @@ class Sampling:
     generator: torch.Generator | None
     noise: torch.Tensor                  # (1, 4, 1, R/8, R/8): one map for every frame, as official
 
-def start_sampling(m: LipSyncModels, keep: np.ndarray, seed: int | None) -> Sampling:
+def start_sampling(m: LipSyncModels, keep: np.ndarray, seed: int | None, sampler: str = "ddim") -> Sampling:
     """The run's shared state. The random order is the official one: the noise map is drawn first, then, per window,
-    the masked and then the reference posterior samples (`encode_window`)."""
+    the masked and then the reference posterior samples (`encode_window`). `sampler`: `sampling.make_sampler`'s name."""
     R = m.resolution
-    scheduler = type(m.scheduler).from_config(m.scheduler.config)               # our own copy: runs may share `models`
+    scheduler = make_sampler(sampler, m.scheduler.config)                        # our own copy: runs may share `models`
     g = make_generator(seed, m.device)
     noise = torch.randn((1, 4, 1, R // 8, R // 8), generator=g, device=m.device, dtype=m.dtype)
     return Sampling(scheduler, torch.from_numpy(keep)[None, None].to(m.device, m.dtype), latent_mask(keep).to(m.device, m.dtype)[:, :, None], g, noise)
@@ -314,7 +314,7 @@ def denoise_window(w: Window, m: LipSyncModels, run: Sampling, features, opts: S
     a = features[torch.from_numpy(audio_window_indices(w.start + n, len(features), MODEL_FPS)[w.start:])].flatten(1, 2).to(m.device, m.dtype)
     w.latents = denoise(m.unet, run.scheduler, run.noise.expand(-1, -1, n, -1, -1).contiguous(), run.mask_latent.expand(-1, -1, n, -1, -1),
                         five(w.masked_latents), five(w.ref_latents), a, steps=opts.steps, guidance=opts.guidance,
-                        deep_cache=opts.deep_cache, callback=callback)
+                        deep_cache=opts.deep_cache, callback=callback, guidance_until=opts.guidance_until)
     return w
 
 def decode_window(w: Window, m: LipSyncModels) -> Window:
@@ -355,7 +355,7 @@ def _generate(reader, wave, m: LipSyncModels, opts: SyncOptions, keep: np.ndarra
     assert num_audio_frames(len(audio.features), MODEL_FPS) == n_out, "num_feature_rows disagrees with whisper_features"
     n_used = min(len(reader), audio.n_gen)                                   # a video longer than the audio is cut:
     with tm("faces"): alignment = find_faces(reader, n_used, m, opts)       # no need to look at what is cut off
-    schedule, run = frame_schedule(len(reader), audio.n_gen), start_sampling(m, keep, opts.seed)
+    schedule, run = frame_schedule(len(reader), audio.n_gen), start_sampling(m, keep, opts.seed, opts.sampler)
     marked = np.zeros(audio.n_gen, bool)
     bar = tqdm(total=n_out, unit="frame", desc="lip-sync", disable=not opts.progress)
     try:

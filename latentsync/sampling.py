@@ -7,32 +7,54 @@ import torch
 from .unet import LatentSyncUNet
 
 # %% auto #0
-__all__ = ['denoise']
+__all__ = ['SAMPLERS', 'denoise', 'make_sampler']
 
 # %% ../nbs/07_sampling.ipynb #270ff8fc
 @torch.no_grad()
 def denoise(unet: LatentSyncUNet, scheduler, latents: torch.Tensor, mask: torch.Tensor, masked_latents: torch.Tensor,
             ref_latents: torch.Tensor, audio: torch.Tensor, steps: int = 20, guidance: float = 1.5, deep_cache: int = 0,
-            progress: bool = False, callback=None) -> torch.Tensor:
+            progress: bool = False, callback=None, guidance_until: float = 1.0) -> torch.Tensor:
     """DDIM from `latents` (1, 4, f, h, w) conditioned on mask (1, 1, f, h, w), masked and reference latents
     (1, 4, f, h, w) and audio windows (f, tokens, d); classifier-free guidance with zero audio when `guidance` > 1.
     `deep_cache` = k > 1 runs the full U-Net only every k-th step (the official app uses 3); 0 or 1 is off.
-    `callback(i, t, step_output)` sees each step's scheduler output (`prev_sample`, `pred_original_sample`: ẑ0)."""
+    `callback(i, t, step_output)` sees each step's scheduler output (`prev_sample`, `pred_original_sample`: ẑ0; a
+    scheduler without ẑ0 in its output gives None there). `guidance_until` < 1: guidance in the first fraction of the
+    steps only, a single conditional pass after (the official loop guides every step: 1.0)."""
     from tqdm.auto import tqdm
     cfg = guidance > 1.0
     cond = torch.cat([mask, masked_latents, ref_latents], dim=1).to(latents)
     audio = audio.to(latents)
-    if cfg: audio, cond = torch.cat([torch.zeros_like(audio), audio]), torch.cat([cond, cond])
+    guided = max(1, round(guidance_until * steps)) if cfg else 0           # the steps that run guided
+    if cfg: audio2, cond2 = torch.cat([torch.zeros_like(audio), audio]), torch.cat([cond, cond])
     cache = {} if deep_cache > 1 else None
     scheduler.set_timesteps(steps, device=latents.device)
     for i, t in enumerate(tqdm(scheduler.timesteps, desc="DDIM", disable=not progress, leave=False)):
-        if cache is not None: cache["reuse"] = i % deep_cache != 0                # full passes at steps 0, k, 2k, ...
-        x = torch.cat([latents] * 2) if cfg else latents
-        eps = unet(torch.cat([scheduler.scale_model_input(x, t), cond], dim=1), t, audio, cache=cache)
-        if cfg:
+        if cache is not None:
+            cache["reuse"] = i % deep_cache != 0                                   # full passes at steps 0, k, 2k, ...
+            if i == guided: cache.clear(); cache["reuse"] = False                # the batch halves: features cached for two don't fit
+        g = i < guided
+        x = torch.cat([latents] * 2) if g else latents
+        eps = unet(torch.cat([scheduler.scale_model_input(x, t), cond2 if g else cond], dim=1), t, audio2 if g else audio, cache=cache)
+        if g:
             eps_u, eps_c = eps.chunk(2)
             eps = eps_u + guidance * (eps_c - eps_u)
         out = scheduler.step(eps, t, latents)
+        if not hasattr(out, "pred_original_sample"): out.pred_original_sample = None
         if callback is not None: callback(i, t, out)
         latents = out.prev_sample
     return latents
+
+# %% ../nbs/07_sampling.ipynb #d28b1620
+SAMPLERS = {"ddim": "DDIMScheduler", "dpm++": "DPMSolverMultistepScheduler"}
+
+def make_sampler(name: str = "ddim", config: dict | None = None):
+    """The scheduler that samples: `"ddim"` (the official DDIM, `diffusion.make_scheduler`) or `"dpm++"` (diffusers'
+    DPM-Solver++, second order), both with the official noise schedule (`config` overrides it)."""
+    import inspect, diffusers
+    from latentsync.diffusion import SCHEDULER_CONFIG
+    if name not in SAMPLERS: raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}, got {name!r}.")
+    cls = getattr(diffusers, SAMPLERS[name])
+    cfg = {**SCHEDULER_CONFIG, **{k: v for k, v in dict(config or {}).items() if not k.startswith("_")}}
+    if name == "dpm++": cfg.update(algorithm_type="dpmsolver++", solver_order=2)
+    known = set(inspect.signature(cls.__init__).parameters)
+    return cls.from_config({k: v for k, v in cfg.items() if k in known})

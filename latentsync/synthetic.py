@@ -390,21 +390,22 @@ def _near_silence(path: Path, seconds: float, seed: int = 0):
     sf.write(path, np.random.default_rng(seed).normal(0, 10 ** (-50 / 20), int(seconds * 16000)).astype(np.float32), 16000)
 
 def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = SyncOptions.guidance, seed: int = SyncOptions.seed, syncnet=None,
-               progress: bool = True, controls: tuple = ("shuffled", "silent")) -> dict:
+               progress: bool = True, controls: tuple = ("shuffled", "silent"), options: dict | None = None) -> dict:
     """Dub each job's video with the target speech, the shuffled speech and near-silence (`sync_frames`, aligned input),
     read the generated mouths back and correlate them with the target's ground-truth opening (`r_target`, `r_shuffled`,
     `r_silent`: Pearson r over time within each job, averaged over the jobs), and the target dub with the source video's
     own mouth (`r_source`). `r_*_pooled`: one r over all jobs' frames together, which also counts how well the read-back
     level agrees between faces (it does not for every face: it is in units of that face's full opening). With a
     trained `syncnet`: its mean confidence (LSE-C) on each condition's outputs against the target speech (`conf_*`).
-    `controls`: which of the two controls to run (the target dub always runs). Also returns the first job's frames,
+    `controls`: which of the two controls to run (the target dub always runs); `options`: more `SyncOptions` of the dubs
+    (a sampler, DeepCache, ...). Returns every job's target dub (`dubs`), and the first job's frames,
     read-back openings and truth for plots."""
     from tqdm.auto import tqdm
     from latentsync.audio import syncnet_mel
     from latentsync.pipeline import sync_frames
     from latentsync.syncnet import sync_confidence
     conds = ("target", *[c for c in ("shuffled", "silent") if c in controls])
-    read, conf, truth, source, first = {c: [] for c in conds}, {c: [] for c in conds}, [], [], {}
+    read, conf, truth, source, first, dubs = {c: [] for c in conds}, {c: [] for c in conds}, [], [], {}, []
     with tempfile.TemporaryDirectory() as tmp:
         for i, job in enumerate(tqdm(jobs, desc="dubbing", disable=not progress)):
             t_vid, t_tgt = load_truth(job["video"]), load_truth(job["target"])
@@ -413,18 +414,19 @@ def mouth_sync(models, jobs: list[dict], steps: int = 10, guidance: float = Sync
             for cond in conds:
                 audio = {"target": job["target"], "shuffled": job.get("shuffled"), "silent": Path(tmp)/"silence.wav"}[cond]
                 frames = np.stack(list(sync_frames(job["video"], audio, models, steps=steps, guidance=guidance, seed=seed,
-                                                   aligned=True, watermark=False, progress=False)))
+                                                   aligned=True, watermark=False, progress=False, **(options or {}))))
                 n = min(len(frames), len(t_tgt["opening"]), len(t_vid["opening"]))
                 read[cond].append(read_opening(frames[:n], t_vid))
                 if cond == "target": truth.append(t_tgt["opening"][:n]); source.append(t_vid["opening"][:n])
                 if syncnet is not None: conf[cond].append(sync_confidence(syncnet, frames[:n], mel, vshift=7)["confidence"])
                 if i == 0: first[cond] = frames[:n]
+                if cond == "target": dubs.append(frames[:n])
     within = lambda xs, ys: float(np.mean([pearson(x, y) for x, y in zip(xs, ys)]))
     out = {f"r_{c}": within(read[c], truth) for c in conds}
     out["r_source"] = within(read["target"], source)
     out.update({f"r_{c}_pooled": pearson(np.concatenate(read[c]), np.concatenate(truth)) for c in conds})
     if syncnet is not None: out.update({f"conf_{c}": float(np.mean(conf[c])) for c in conds})
-    out.update(frames=first, read={c: read[c][0] for c in conds}, truth=truth[0])
+    out.update(frames=first, read={c: read[c][0] for c in conds}, truth=truth[0], dubs=dubs)
     return out
 
 # %% ../nbs/20_synthetic.ipynb #80fe7fb2
@@ -590,7 +592,7 @@ def export_world_model(syncnet_run: str | Path, stage2_run: str | Path, vae: str
     unet = LatentSyncUNet.from_pretrained(Path(stage2_run)/"unet").to(dtype)
     unet.register_to_config(_whisper="tiny.en", _vae="vae")
     unet.save_pretrained(out/"unet")
-    AutoencoderKL.from_pretrained(str(vae)).to(dtype).save_pretrained(out/"vae", safe_serialization=True)
+    AutoencoderKL.from_pretrained(str(vae), torch_dtype=dtype).save_pretrained(out/"vae", safe_serialization=True)
     load_saved_syncnet(syncnet_run).to(dtype).save_pretrained(out/"syncnet")
     files = {p.relative_to(out).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in sorted(out.rglob("*.safetensors"))}
     (out/"world.json").write_text(json.dumps({"whisper": "tiny.en", "resolution": FACE_SIZE, "dtype": str(dtype).replace("torch.", ""),
