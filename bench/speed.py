@@ -103,7 +103,7 @@ def quality(modes, jobs, steps):
     from latentsync.synthetic import demo_job, mouth_sync
     warnings.simplefilter("ignore")
     judge = load_saved_syncnet(shipped_model("world")/"syncnet").float().eval()
-    lp = load_lpips("vgg")
+    lp = load_lpips().eval()
     tmp = Path(tempfile.mkdtemp())
     work = [demo_job(tmp/f"job{k}", seed=k) for k in range(jobs)]
     rows, exact = [], None
