@@ -22,6 +22,7 @@ from _util import isolated, table
 # each mode: SyncOptions changes, and the models' precision ("auto": float32 on a CPU, float16 on CUDA)
 MODES = {
     "exact": ({}, "auto"),
+    "serial": ({"overlap": False}, "auto"),   # exact, the steps one after another (no host work beside the model work)
     "deepcache": ({"deep_cache": 3}, "auto"),
     "cfg-half": ({"guidance_until": 0.5}, "auto"),
     "dpm10": ({"sampler": "dpm++", "steps": 10}, "auto"),

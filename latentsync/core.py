@@ -2,7 +2,7 @@
 
 # %% ../nbs/00_core.ipynb #97a638e0
 from __future__ import annotations
-import contextlib, os, random, signal, threading
+import contextlib, os, queue, random, signal, threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['WORKER_DEVICE', 'SAMPLE_FILES', 'get_device', 'get_dtype', 'upcast', 'seed_everything', 'make_generator', 'data_dir',
-           'sample_data', 'in_test', 'default_preset', 'Presets', 'Interrupted', 'stop_signals_raise', 'moved']
+           'sample_data', 'in_test', 'default_preset', 'Presets', 'Interrupted', 'stop_signals_raise', 'moved',
+           'StopPipeline', 'pipelined']
 
 # %% ../nbs/00_core.ipynb #eb75b8bd
 WORKER_DEVICE = "LATENTSYNC_WORKER_DEVICE"   # set in each worker process of a pool to the device its GPU steps use
@@ -176,3 +177,50 @@ __getattr__ = moved({**{n: "latentsync.training" for n in ("latest_checkpoint", 
                                                             "TrainLog", "out_of_memory")},
                      **{n: "latentsync.hub" for n in ("load_checkpoint", "is_repo_id", "hub_offline", "hub_path", "replace_files")}},
                     "latentsync.core")
+
+# %% ../nbs/00_core.ipynb #a77c1a55
+class StopPipeline(Exception):
+    "Raised inside a step of `pipelined` (for instance from a callback that sees `stop` set) to end it quietly."
+
+class _Failed:
+    def __init__(self, error): self.error = error
+
+def pipelined(items, steps, depth: int = 1, stop: threading.Event | None = None):
+    """Yield `steps[-1](...(steps[0](x)))` for each `x` of `items`, in order, each step running in its own thread with at
+    most `depth` results waiting between two steps. `stop`: an event set when the caller closes the generator or a step
+    fails (pass your own to see it inside a step)."""
+    stop = stop if stop is not None else threading.Event()
+    qs, end, grad = [queue.Queue(maxsize=depth) for _ in steps], object(), torch.is_grad_enabled()
+    def put(q, x):
+        while not stop.is_set():
+            try: return q.put(x, timeout=0.05)
+            except queue.Full: pass
+        raise StopPipeline
+    def get(q):
+        while not stop.is_set():
+            try: return q.get(timeout=0.05)
+            except queue.Empty: pass
+        raise StopPipeline
+    def work(k):
+        source = iter(items) if k == 0 else None
+        try:
+            with torch.set_grad_enabled(grad):
+                while True:
+                    x = next(source, end) if k == 0 else get(qs[k - 1])
+                    if x is end or isinstance(x, _Failed): return put(qs[k], x)
+                    put(qs[k], steps[k](x))
+        except StopPipeline: pass
+        except BaseException as e:
+            try: put(qs[k], _Failed(e))
+            except StopPipeline: pass
+    threads = [threading.Thread(target=work, args=(k,), daemon=True, name=f"pipelined step {k}") for k in range(len(steps))]
+    for t in threads: t.start()
+    try:
+        while True:
+            x = get(qs[-1])
+            if x is end: return
+            if isinstance(x, _Failed): raise x.error
+            yield x
+    finally:
+        stop.set()
+        for t in threads: t.join()

@@ -2,7 +2,7 @@
 
 # %% ../nbs/22_pipeline.ipynb #e13bc672
 from __future__ import annotations
-import math, os, time, warnings
+import math, os, threading, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import torch
 
-from .core import get_device, get_dtype, make_generator, stop_signals_raise, moved
+from .core import get_device, get_dtype, make_generator, stop_signals_raise, moved, pipelined, StopPipeline
 from .hub import is_repo_id, hub_path, shipped_model
 from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_window_indices, num_audio_frames, num_feature_rows,
                               AudioError, voice_activity, silence_weights, narrow_band)
@@ -348,7 +348,8 @@ def mark_window(w: Window, keep: np.ndarray, resolution: int, speaking: np.ndarr
 # %% ../nbs/22_pipeline.ipynb #318cbc32
 @torch.no_grad()
 def _generate(reader, wave, m: LipSyncModels, opts: SyncOptions, keep: np.ndarray, n_out: int, out_map: np.ndarray, out_fps: float):
-    "The output frames, window by window: the pipeline's named steps in order, each timed."
+    """The output frames, window by window: the pipeline's named steps in order, each timed (`opts.overlap`: host work
+    in threads beside the model work, `core.pipelined`; the timings then add up to more than the run)."""
     from tqdm.auto import tqdm
     tm, R = _Timer(), m.resolution
     with tm("audio"): audio = prepare_audio(wave, m, opts)
@@ -358,21 +359,37 @@ def _generate(reader, wave, m: LipSyncModels, opts: SyncOptions, keep: np.ndarra
     schedule, run = frame_schedule(len(reader), audio.n_gen), start_sampling(m, keep, opts.seed, opts.sampler)
     marked = np.zeros(audio.n_gen, bool)
     bar = tqdm(total=n_out, unit="frame", desc="lip-sync", disable=not opts.progress)
+    stop = threading.Event()
+    def check_stop(*_):
+        if stop.is_set(): raise StopPipeline
+    def host_in(s):                                          # read and align: host work
+        w = Window(s, schedule[s:s + opts.window])
+        with tm("decode"): read_window(reader, w)
+        with tm("align"): align_window(w, alignment, m, opts.aligned)
+        return w
+    def model(w):                                            # VAE, U-Net, VAE: model work, in the official order
+        with tm("vae"): encode_window(w, m, run)
+        with tm("unet"): denoise_window(w, m, run, audio.features, opts, callback=check_stop)
+        with tm("vae"): decode_window(w, m)
+        return w
+    def host_out(w):                                         # paste back and mark: host work
+        speaking = audio.speaking[w.start:w.start + len(w)]
+        with tm("paste"): paste_window(w, run, speaking, opts.aligned)
+        if opts.watermark:
+            with tm("watermark"): marked[w.start + mark_window(w, keep, R, speaking, opts.aligned)] = True
+        return w
+    starts = range(0, n_out, opts.window)                    # the official windows; those holding only extra frames are skipped
+    steps = [host_in, model, host_out]
+    windows = (pipelined(starts, steps, stop=stop) if opts.overlap else       # window k+1 read while k is denoised
+               (host_out(model(host_in(s))) for s in starts))                  # and k-1 pasted, marked and encoded
     try:
-        for s in range(0, n_out, opts.window):                 # the official windows; those holding only extra frames are skipped
-            w, speaking = Window(s, schedule[s:s + opts.window]), audio.speaking[s:s + opts.window]
-            with tm("decode"): read_window(reader, w)
-            with tm("align"): align_window(w, alignment, m, opts.aligned)
-            with tm("vae"): encode_window(w, m, run)
-            with tm("unet"): denoise_window(w, m, run, audio.features, opts)
-            with tm("vae"): decode_window(w, m)
-            with tm("paste"): paste_window(w, run, speaking, opts.aligned)
-            if opts.watermark:
-                with tm("watermark"): marked[s + mark_window(w, keep, R, speaking, opts.aligned)] = True
-            lo, hi = np.searchsorted(out_map, [s, s + len(w)])                # output frames made from this window
-            bar.update(min(len(w), n_out - s))
-            for k in out_map[lo:hi]: yield w.result[k - s]
-    finally: bar.close()
+        for w in windows:
+            lo, hi = np.searchsorted(out_map, [w.start, w.start + len(w)])    # output frames made from this window
+            bar.update(min(len(w), n_out - w.start))
+            for k in out_map[lo:hi]: yield w.result[k - w.start]
+    finally:
+        if hasattr(windows, "close"): windows.close()
+        bar.close()
     status = alignment.status[schedule[out_map]]                              # of each output frame
     counts = np.bincount(status, minlength=3)
     return SyncResult(None, len(out_map), out_fps, {"detected": int(counts[DETECTED]), "bridged": int(counts[BRIDGED]),
