@@ -16,6 +16,11 @@ Sections (each reports its own error instead of stopping the others):
   CPU tolerances apply), and the U-Net in float16/bfloat16 against float32 (the `#| cuda` cell of 06_unet).
 - unet: one 16-frame window with classifier-free guidance (batch 2) at the official 256 and 512 sizes, fp16 and bf16:
   milliseconds per forward, peak GPU memory, U-Net frames per second at 20 DDIM steps.
+- speed: issue 34's table on CUDA: `sync_frames` on the same 64 frames with the official-size 256 U-Net and the SD VAE
+  (random weights) in every mode of `bench/speed.py` (exact with the steps one after another, exact with host work
+  overlapped, the CUDA default; DeepCache, guidance in the first half, DPM-Solver++ in 10 steps, the fast preset,
+  bfloat16, torch.compile, and torch.compile with CUDA graphs): seconds, frames per second, ratio to exact, seconds per
+  stage, peak GPU memory, and the largest pixel difference from exact mode's frames (0 for the exact levers).
 - pipeline: `sync_frames` on 2.56 s of the sample clip (64 frames, four windows) with the tiny models and with the official sizes
   (random weights), fp16: frames per second, seconds per stage, peak GPU memory, and two checks (same seed, same
   frames; frames outside the face are the source's).
@@ -29,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-SECTIONS = ("fixtures", "pipeline", "unet", "train")
+SECTIONS = ("fixtures", "speed", "pipeline", "unet", "train")
 N_FRAMES = 64                                           # 2.56 s at 25 fps: four 16-frame windows
 
 
@@ -52,9 +57,9 @@ def _read_wav_without_ffmpeg():
 
 
 DEV = "cuda"                     # --smoke: "cpu" with the tiny sizes, to check this script where there is no GPU
-SIZES = {"unet": ("stage2", "stage2_512"), "pipeline": (("tiny", "tiny"), ("stage2", "sd-vae-ft-mse"), ("stage2_512", "sd-vae-ft-mse")),
+SIZES = {"speed": ("stage2", "sd-vae-ft-mse"), "unet": ("stage2", "stage2_512"), "pipeline": (("tiny", "tiny"), ("stage2", "sd-vae-ft-mse"), ("stage2_512", "sd-vae-ft-mse")),
          "train": ("stage1", "stage2", "stage2_512")}
-SMOKE = {"unet": ("tiny",), "pipeline": (("tiny", "tiny"),), "train": ("tiny1", "tiny2")}
+SMOKE = {"speed": ("tiny", "tiny"), "unet": ("tiny",), "pipeline": (("tiny", "tiny"),), "train": ("tiny1", "tiny2")}
 STEPS = 20                       # DDIM steps in the pipeline section (--smoke: 2)
 
 
@@ -193,6 +198,50 @@ def pipeline(data: Path):
     return rows
 
 
+SPEED_MODES = ("exact", "overlap", "deepcache", "cfg-half", "dpm10", "fast", "bf16", "compile", "compile-graphs")
+
+
+def speed(data: Path):
+    "Every speed mode of bench/speed.py on the official-size 256 model (random weights), side by side in one sitting."
+    import soundfile as sf
+    from speed import mode
+    from latentsync.pipeline import sync_frames, load_models
+    from latentsync.audio import load_audio
+    tmp = Path(os.environ.get("TMPDIR", "/tmp"))/"latentsync_gpu"; tmp.mkdir(exist_ok=True)
+    wav = tmp/"speech.wav"
+    sf.write(wav, load_audio(data/"data"/"demo1_audio.wav")[:N_FRAMES * 640], 16000)
+    detector = ReplayFaces(data/"faces.npz") if (data/"faces.npz").exists() else None
+    unet, vae = SIZES["speed"]
+    rows, exact = [], None
+    for name in SPEED_MODES:
+        try:
+            changes, precision = mode("exact" if name.startswith("compile") else name)
+            if name == "exact": changes = {"overlap": False}
+            compile = {"compile": True, "compile-graphs": "reduce-overhead"}.get(name, False)
+            _reset()
+            models = load_models(unet, vae=vae, device=DEV, precision=precision, compile=compile)
+            opts = {"steps": STEPS, **changes}
+            if name.startswith("compile"):                              # compile on a first run, then time a second
+                if detector is not None: detector.reset()
+                t0 = time.perf_counter(); list(sync_frames(data/"data"/"demo1_video.mp4", wav, models, detector=detector,
+                                                          progress=False, **opts)); _sync()
+                first = time.perf_counter() - t0
+            if detector is not None: detector.reset()
+            t0 = time.perf_counter()
+            stream = sync_frames(data/"data"/"demo1_video.mp4", wav, models, detector=detector, progress=False, **opts)
+            frames = np.stack(list(stream)); _sync()
+            t = time.perf_counter() - t0
+            if exact is None: exact = (t, frames)
+            row = {"mode": name, "dtype": str(models.dtype)[6:], "steps": opts["steps"], "frames": len(frames), "seconds": t,
+                   "fps": len(frames) / t, "speedup": exact[0] / t, "peak_gib": _peak_gib(),
+                   "max_diff_vs_exact": int(np.abs(frames.astype(np.int16) - exact[1]).max()), "timings": stream.result.timings}
+            if name.startswith("compile"): row["first_run_s"] = first
+        except Exception as e: row = {"mode": name, "error": f"{type(e).__name__}: {str(e)[:300]}"}
+        rows.append(row); print(json.dumps(row, default=str), flush=True)
+        models = None
+    return rows
+
+
 def _train_step(name):
     import torch
     from accelerate import Accelerator
@@ -248,7 +297,7 @@ def run(data: Path, out: Path, only):
     report = {"torch": torch.__version__, "device": torch.cuda.get_device_name() if DEV == "cuda" else "cpu (smoke test)",
               "cuda": torch.version.cuda}
     print(json.dumps(report))
-    fns = {"fixtures": fixtures, "unet": unet_speed, "pipeline": pipeline, "train": train}
+    fns = {"fixtures": fixtures, "speed": speed, "unet": unet_speed, "pipeline": pipeline, "train": train}
     for name in only:
         t0 = time.perf_counter()
         try: report[name] = fns[name](data)

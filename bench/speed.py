@@ -22,12 +22,13 @@ from _util import isolated, table
 # each mode: SyncOptions changes, and the models' precision ("auto": float32 on a CPU, float16 on CUDA)
 MODES = {
     "exact": ({}, "auto"),
-    "serial": ({"overlap": False}, "auto"),   # exact, the steps one after another (no host work beside the model work)
+    "overlap": ({"overlap": True}, "auto"),   # exact, host work in threads beside the model work (the default on CUDA only)
     "deepcache": ({"deep_cache": 3}, "auto"),
     "cfg-half": ({"guidance_until": 0.5}, "auto"),
     "dpm10": ({"sampler": "dpm++", "steps": 10}, "auto"),
     "bf16": ({}, "bf16"),
     "fast": (None, None),            # the `fast` preset of latentsync.options.SPEED_PRESETS
+    "compile": ({}, "auto"),         # exact, the U-Net through torch.compile (load_models(compile=True)); its compile time included
 }
 
 
@@ -77,7 +78,7 @@ def run(model, mode_name, seconds, steps, video, threads):
     changes, precision = mode(mode_name)
     tmp = Path(tempfile.mkdtemp())
     sf.write(tmp/"a.wav", np.resize(load_audio(sample_data("demo2_audio.wav")), int(seconds * 16000)), 16000)
-    models = load_models(model, vae=VAE_OF[model], device="cpu", precision=precision)
+    models = load_models(model, vae=VAE_OF[model], device="cpu", precision=precision, compile=mode_name == "compile")
     opts = SyncOptions.of(**{"steps": steps, **changes, "progress": False})
     t0 = time.perf_counter()
     r = sync(sample_data(video), tmp/"a.wav", tmp/"o.mp4", models, opts)
@@ -110,7 +111,7 @@ def quality(modes, jobs, steps):
     rows, exact = [], None
     for name in modes:
         changes, precision = mode(name)
-        models = load_models("world", device="cpu", precision=precision)
+        models = load_models("world", device="cpu", precision=precision, compile=name == "compile")
         t0 = time.perf_counter()
         res = mouth_sync(models, work, steps=changes.get("steps", steps), syncnet=judge, progress=False, controls=("shuffled",),
                          options={k: v for k, v in changes.items() if k != "steps"})

@@ -120,6 +120,8 @@ def _sync_command(sub):
     _device(s)
     s.add_argument("--precision", default=None, help="auto (fp16 on recent GPUs, else fp32; the default), fast (fp16 on CUDA, "
                    "bf16 on a CPU with native bf16, else fp32), fp32, fp16 or bf16")
+    s.add_argument("--compile", action="store_true", help="run the U-Net through torch.compile (compiled on the first window; "
+                   "pays off on long videos; on a CPU it needs a C++ compiler)")
     s.set_defaults(run=_sync)
 
 # %% ../nbs/25_cli.ipynb #ccb953c9
@@ -157,7 +159,7 @@ def _sync(a) -> None:
         raise ValueError(f"--config applies to a checkpoint file; the preset {a.checkpoint!r} has its own configuration.")
     from latentsync.options import speed_preset
     spec = dict(unet=a.checkpoint, whisper=a.whisper, vae=a.vae, config=a.config or "stage2_512", device=a.device,
-                precision=a.precision or speed_preset(a.speed)[1])
+                precision=a.precision or speed_preset(a.speed)[1], compile=a.compile)
     if a.scheduler is not None:                                      # the workers load the models: check the files here first
         from latentsync.hub import is_repo_id
         from latentsync.pipeline import SHIPPED_MODELS

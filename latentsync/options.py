@@ -47,7 +47,7 @@ class SyncOptions:
     aligned: bool = False                # the frames are aligned faces already: no detection, no warp
     detector: object = None              # the face detector (default: mediapipe's face mesh)
     progress: bool = True                # progress bars
-    overlap: bool = True                 # host work (read, align, paste, mark, encode) in threads beside the model work; same frames
+    overlap: bool | str = "auto"         # host work (read, align, paste, mark, encode) beside the model work, same frames: "auto" on CUDA only
     crf: int = 18                        # H.264 quality of the written file, lower is better (`sync` only)
     c2pa: tuple | None = None            # (private key PEM, certificate PEM): sign the file with C2PA (`sync` only)
 
@@ -68,8 +68,10 @@ def check_options(self: SyncOptions) -> SyncOptions:
     "Every option's type and range, the files it names, and the tools it needs; a clear error for the first that is wrong."
     from latentsync.audio import AUDIO_CONTEXTS                     # (imported here: this module stays light)
     from latentsync.face import check_face_choice
-    for name in ("watermark", "aligned", "progress", "overlap"):
+    for name in ("watermark", "aligned", "progress"):
         if not isinstance(getattr(self, name), bool): raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}.")
+    if self.overlap not in (True, False, "auto") or isinstance(self.overlap, int) and not isinstance(self.overlap, bool):
+        raise ValueError(f"overlap must be True, False or 'auto' (on CUDA only), got {self.overlap!r}.")
     if self.silence not in ("official", "keep"):
         raise ValueError(f"silence must be 'official' (every frame generated) or 'keep' (the source's face where nobody speaks), got {self.silence!r}.")
     if self.audio_context not in AUDIO_CONTEXTS:

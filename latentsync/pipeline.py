@@ -64,11 +64,14 @@ def trained_with(folder: str | os.PathLike) -> dict:
 
 # %% ../nbs/22_pipeline.ipynb #1af35fdd
 def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
-                config: str = "stage2_512", device=None, precision: str = "auto") -> LipSyncModels:
+                config: str = "stage2_512", device=None, precision: str = "auto", compile: bool | str = False) -> LipSyncModels:
     """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, the
     name of a model shipped with the package (`"world"`), or a preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
     `whisper/tiny.pt` and the VAE to `stabilityai/sd-vae-ft-mse`. With a random-weight preset U-Net, Whisper and VAE
-    default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run."""
+    default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run.
+    `precision`: `core.get_dtype`'s ("auto", "fp32", "fp16", "bf16", "fast"). `compile`: the U-Net through `torch.compile`
+    (True, or one of its modes: "reduce-overhead" adds CUDA graphs), compiled on its first window and again for each new
+    window length; on a CPU it needs a C++ compiler."""
     dev = get_device(device); dtype = get_dtype(dev, precision)
     if isinstance(unet, str) and unet in SHIPPED_MODELS: unet = shipped_model(unet)          # e.g. "world"
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
@@ -103,8 +106,9 @@ def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | N
         torch.manual_seed(2); vae_model = load_vae(vae, dev, dtype)
     if enc.dim != net.config.cross_attention_dim:
         raise ValueError(f"The Whisper encoder gives {enc.dim}-wide features but the U-Net expects {net.config.cross_attention_dim}.")
-    return LipSyncModels(net.to(dev, dtype).eval(), vae_model, enc, make_scheduler(),
-                         net.config.resolution, dev, dtype, name)
+    net = net.to(dev, dtype).eval()
+    if compile: net.compile(**({"mode": compile} if isinstance(compile, str) else {}))   # in place: still a LatentSyncUNet
+    return LipSyncModels(net, vae_model, enc, make_scheduler(), net.config.resolution, dev, dtype, name)
 
 # %% ../nbs/22_pipeline.ipynb #94b96687
 def frame_schedule(n_video: int, n_out: int) -> np.ndarray:
@@ -348,8 +352,9 @@ def mark_window(w: Window, keep: np.ndarray, resolution: int, speaking: np.ndarr
 # %% ../nbs/22_pipeline.ipynb #318cbc32
 @torch.no_grad()
 def _generate(reader, wave, m: LipSyncModels, opts: SyncOptions, keep: np.ndarray, n_out: int, out_map: np.ndarray, out_fps: float):
-    """The output frames, window by window: the pipeline's named steps in order, each timed (`opts.overlap`: host work
-    in threads beside the model work, `core.pipelined`; the timings then add up to more than the run)."""
+    """The output frames, window by window: the pipeline's named steps in order, each timed (`opts.overlap`: reading and
+    aligning in one thread and the model work in another, beside the paste-back, marking and encoding in the caller's,
+    `core.pipelined`; the timings then add up to more than the run)."""
     from tqdm.auto import tqdm
     tm, R = _Timer(), m.resolution
     with tm("audio"): audio = prepare_audio(wave, m, opts)
@@ -379,11 +384,12 @@ def _generate(reader, wave, m: LipSyncModels, opts: SyncOptions, keep: np.ndarra
             with tm("watermark"): marked[w.start + mark_window(w, keep, R, speaking, opts.aligned)] = True
         return w
     starts = range(0, n_out, opts.window)                    # the official windows; those holding only extra frames are skipped
-    steps = [host_in, model, host_out]
-    windows = (pipelined(starts, steps, stop=stop) if opts.overlap else       # window k+1 read while k is denoised
-               (host_out(model(host_in(s))) for s in starts))                  # and k-1 pasted, marked and encoded
+    overlap = m.device.type == "cuda" if opts.overlap == "auto" else opts.overlap
+    windows = (pipelined(starts, [host_in, model], stop=stop) if overlap else  # window k+1 read while k is denoised and
+               (model(host_in(s)) for s in starts))                            # k-1 pasted, marked and encoded (here)
     try:
         for w in windows:
+            host_out(w)
             lo, hi = np.searchsorted(out_map, [w.start, w.start + len(w)])    # output frames made from this window
             bar.update(min(len(w), n_out - w.start))
             for k in out_map[lo:hi]: yield w.result[k - w.start]
