@@ -70,7 +70,7 @@ def check_options(self: SyncOptions) -> SyncOptions:
     from latentsync.face import check_face_choice
     for name in ("watermark", "aligned", "progress"):
         if not isinstance(getattr(self, name), bool): raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}.")
-    if self.overlap not in (True, False, "auto") or isinstance(self.overlap, int) and not isinstance(self.overlap, bool):
+    if not (self.overlap is True or self.overlap is False or self.overlap == "auto"):
         raise ValueError(f"overlap must be True, False or 'auto' (on CUDA only), got {self.overlap!r}.")
     if self.silence not in ("official", "keep"):
         raise ValueError(f"silence must be 'official' (every frame generated) or 'keep' (the source's face where nobody speaks), got {self.silence!r}.")
