@@ -17,8 +17,8 @@ Sections (each reports its own error instead of stopping the others):
 - unet: one 16-frame window with classifier-free guidance (batch 2) at the official 256 and 512 sizes, fp16 and bf16:
   milliseconds per forward, peak GPU memory, U-Net frames per second at 20 DDIM steps.
 - speed: issue 34's table on CUDA: `sync_frames` on the same 64 frames with the official-size 256 U-Net and the SD VAE
-  (random weights) in every mode of `bench/speed.py` (exact with the steps one after another, exact with host work
-  overlapped, the CUDA default; DeepCache, guidance in the first half, DPM-Solver++ in 10 steps, the fast preset,
+  (random weights) in every mode of `bench/speed.py` (exact: the default options, host work overlapped on CUDA;
+  serial: exact with the steps one after another; DeepCache, guidance in the first half, DPM-Solver++ in 10 steps, the fast preset,
   bfloat16, torch.compile, and torch.compile with CUDA graphs): seconds, frames per second, ratio to exact, seconds per
   stage, peak GPU memory, and the largest pixel difference from exact mode's frames (0 for the exact levers).
 - pipeline: `sync_frames` on 2.56 s of the sample clip (64 frames, four windows) with the tiny models and with the official sizes
@@ -198,7 +198,7 @@ def pipeline(data: Path):
     return rows
 
 
-SPEED_MODES = ("exact", "overlap", "deepcache", "cfg-half", "dpm10", "fast", "bf16", "compile", "compile-graphs")
+SPEED_MODES = ("exact", "serial", "deepcache", "cfg-half", "dpm10", "fast", "bf16", "compile", "compile-graphs")
 
 
 def speed(data: Path):
@@ -215,8 +215,8 @@ def speed(data: Path):
     rows, exact = [], None
     for name in SPEED_MODES:
         try:
-            changes, precision = mode("exact" if name.startswith("compile") else name)
-            if name == "exact": changes = {"overlap": False}
+            changes, precision = mode("exact" if name.startswith("compile") or name == "serial" else name)
+            if name == "serial": changes = {"overlap": False}
             compile = {"compile": True, "compile-graphs": "reduce-overhead"}.get(name, False)
             _reset()
             models = load_models(unet, vae=vae, device=DEV, precision=precision, compile=compile)

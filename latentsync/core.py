@@ -209,8 +209,8 @@ def pipelined(items, steps, depth: int = 1, stop: threading.Event | None = None)
                     x = next(source, end) if k == 0 else get(qs[k - 1])
                     if x is end or isinstance(x, _Failed): return put(qs[k], x)
                     put(qs[k], steps[k](x))
-        except StopPipeline: pass
-        except BaseException as e:
+        except BaseException as e:                       # StopPipeline after `stop`: quietly; any other end is an error
+            if stop.is_set(): return
             try: put(qs[k], _Failed(e))
             except StopPipeline: pass
     threads = [threading.Thread(target=work, args=(k,), daemon=True, name=f"pipelined step {k}") for k in range(len(steps))]
