@@ -13,8 +13,8 @@ min_python = cfg['min_python']
 py_versions = ['3.10', '3.11', '3.12']
 
 requirements = shlex.split(cfg.get('requirements', ''))
-extras = {k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('notebook', 'dask', 'c2pa', 'weights')}
-dev_requirements = shlex.split(cfg.get('dev_requirements', '')) + [r for k in ('notebook', 'dask', 'c2pa', 'weights') for r in extras[k]]
+extras = {k: shlex.split(cfg.get(f'{k}_requirements', '')) for k in ('notebook', 'dask', 'c2pa', 'weights', 'onnx')}
+dev_requirements = shlex.split(cfg.get('dev_requirements', '')) + [r for k in ('notebook', 'dask', 'c2pa', 'weights', 'onnx') for r in extras[k]]
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -35,7 +35,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={'latentsync': ['configs/*.yaml', 'models/*/*.json', 'models/*/*.md', 'models/*/*/*.json', 'models/*/*/*.safetensors']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'notebooks': extras['notebook'], 'dask': extras['dask'], 'c2pa': extras['c2pa'], 'weights': extras['weights'],
+    extras_require={'dev': dev_requirements, 'notebooks': extras['notebook'], 'dask': extras['dask'], 'c2pa': extras['c2pa'], 'weights': extras['weights'], 'onnx': extras['onnx'],
                     'tensorboard': ['tensorboard', 'protobuf<5'], 'app': ['gradio==6.31.0']},
     python_requires=f'>={min_python}',
     zip_safe=False,

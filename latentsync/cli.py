@@ -77,7 +77,7 @@ def _sync_command(sub):
     s.add_argument("--scheduler", default=None, metavar="local:N | tcp://HOST:PORT", help="with --batch: spread the jobs over "
                    "Dask workers, N local worker processes (one per GPU on a multi-GPU machine) or a running Dask cluster; each "
                    "worker loads the models once (needs: pip install -e '.[dask]')")
-    s.add_argument("--checkpoint", default="tiny", help="the official latentsync_unet.pt, a Hugging Face repo id holding it "
+    s.add_argument("--checkpoint", default=None, help="the official latentsync_unet.pt, a Hugging Face repo id holding it "
                    "(ByteDance/LatentSync-1.6), a training run folder (latentsync train's --out; its Whisper and VAE are the "
                    "defaults), a folder saved by save_pretrained, 'world' (the trained model shipped in the package: the synthetic "
                    "world's cartoon faces, aligned 64x64, with --aligned), or a preset name with random weights (default: tiny)")
@@ -122,6 +122,11 @@ def _sync_command(sub):
                    "bf16 on a CPU with native bf16, else fp32), fp32, fp16 or bf16")
     s.add_argument("--compile", action="store_true", help="run the U-Net through torch.compile (compiled on the first window; "
                    "pays off on long videos; on a CPU it needs a C++ compiler)")
+    s.add_argument("--backend", default="torch", choices=["torch", "onnx"], help="torch (the default) or onnx: the graphs of "
+                   "--onnx DIR (latentsync export SOURCE --onnx DIR) in ONNX Runtime, on --device cpu, cuda or tensorrt (needs: "
+                   "pip install -e '.[onnx]'; onnxruntime-gpu for CUDA and TensorRT); --checkpoint, --whisper and --vae, if "
+                   "given, must name what was exported")
+    s.add_argument("--onnx", default=None, metavar="DIR", help="with --backend onnx: the exported folder")
     s.set_defaults(run=_sync)
 
 # %% ../nbs/25_cli.ipynb #ccb953c9
@@ -160,6 +165,11 @@ def _sync(a) -> None:
     from latentsync.options import speed_preset
     spec = dict(unet=a.checkpoint, whisper=a.whisper, vae=a.vae, config=a.config or "stage2_512", device=a.device,
                 precision=a.precision or speed_preset(a.speed)[1], compile=a.compile)
+    if a.backend != "torch" or a.onnx is not None:
+        if a.onnx is None: raise ValueError("--backend onnx runs an exported folder: give --onnx DIR (latentsync export SOURCE --onnx DIR).")
+        if a.backend != "onnx": raise ValueError("--onnx DIR goes with --backend onnx.")
+        if a.compile or a.precision not in (None, "auto", "fp32"): raise ValueError("--compile and --precision are for --backend torch.")
+        spec.update(backend="onnx", onnx=a.onnx, precision="auto", config=a.config)
     if a.scheduler is not None:                                      # the workers load the models: check the files here first
         from latentsync.hub import is_repo_id
         from latentsync.pipeline import SHIPPED_MODELS
@@ -316,19 +326,44 @@ def _train(a) -> None:
 
 # %% ../nbs/25_cli.ipynb #03693a7c
 def _export_command(sub):
-    x = _command(sub, "export", "write a trained model in the official checkpoint format",
-                 "Write a U-Net or SyncNet trained here (a run folder, its unet/ or syncnet/, or "
+    x = _command(sub, "export", "write a model in the official checkpoint format, or as ONNX graphs",
+                 "--official OUT.pt: write a U-Net or SyncNet trained here (a run folder, its unet/ or syncnet/, or "
                  "checkpoints/step_N) as the official code saves it: torch.save({'state_dict', 'global_step'}), "
-                 "fp32, the official key names. The official inference script and train_unet.py load it.")
-    x.add_argument("source", help="run folder, saved model folder, or checkpoints/step_N")
-    x.add_argument("--official", required=True, metavar="OUT.pt", help="the file to write")
+                 "fp32, the official key names. The official inference script and train_unet.py load it. "
+                 "--onnx OUT_DIR: the U-Net, the VAE encoder and decoder and the Whisper encoder of SOURCE (anything "
+                 "sync's --checkpoint takes, with --whisper/--vae/--config as there) as ONNX graphs with a manifest, for "
+                 "sync --backend onnx --onnx OUT_DIR (needs: pip install -e '.[onnx]').")
+    x.add_argument("source", help="run folder, saved model folder, checkpoints/step_N; with --onnx also an official "
+                   "checkpoint, a repo id, 'world' or a preset")
+    out = x.add_mutually_exclusive_group(required=True)
+    out.add_argument("--official", metavar="OUT.pt", help="the file to write")
+    out.add_argument("--onnx", metavar="OUT_DIR", help="the folder to write the ONNX graphs and manifest.json into")
+    x.add_argument("--whisper", default=None, help="with --onnx: Whisper checkpoint, as in sync")
+    x.add_argument("--vae", default=None, help="with --onnx: SD VAE folder or repo id, as in sync")
+    x.add_argument("--config", default=None, help="with --onnx and a checkpoint file: its U-Net config (stage2_512, the default, or stage2)")
+    x.add_argument("--opset", type=int, default=17, help="ONNX opset (default 17)")
     x.set_defaults(run=_export)
 
 def _export(a) -> None:
+    if a.onnx is not None:
+        import shlex
+        from latentsync.deploy import export_onnx
+        from latentsync.pipeline import load_models
+        t0 = time.time()
+        models = load_models(a.source, whisper=a.whisper, vae=a.vae, config=a.config or "stage2_512", device="cpu", precision="fp32")
+        src = dict(unet=a.source, whisper=a.whisper, vae=a.vae, config=a.config or "stage2_512")
+        man = export_onnx(models, a.onnx, opset=a.opset, source=src)
+        for name, g in man["graphs"].items():
+            print(f"{name:>12}: {sum(g['files'].values()) / 2**20:8.1f} MiB in {man['export_seconds'][name]:.1f} s")
+        print(f"{'exported':>12}: {a.onnx} ({time.time() - t0:.1f} s; run it with sync --backend onnx --onnx {shlex.quote(a.onnx)})")
+        return
+    for opt in ("whisper", "vae", "config"):
+        if getattr(a, opt) is not None: raise ValueError(f"--{opt} goes with --onnx; --official writes the U-Net or SyncNet of SOURCE.")
     from latentsync.convert import export_official
     out = export_official(a.source, a.official)
     sd = torch.load(out, map_location="cpu", weights_only=True)
     print(f"{'exported':>12}: {out} ({len(sd['state_dict'])} tensors, global_step {sd['global_step']})")
+
 
 # %% ../nbs/25_cli.ipynb #c24e6a1b
 def _detect_command(sub):

@@ -16,7 +16,7 @@ from .audio import (load_audio, load_audio_encoder, WhisperFeatures, audio_windo
                               AudioError, voice_activity, silence_weights, narrow_band)
 from .video import VideoReader, VideoWriter, MODEL_FPS, resample_indices
 from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, restore_frames, paste_surrounding,
-                             resize_faces, identity_alignment,
+                             resize_faces, identity_alignment, Face,
                              lower_face_mask, latent_mask, load_mask, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .provenance import provenance_tags, regenerated_region, embed_watermark, sign_c2pa
@@ -29,7 +29,7 @@ from .options import SyncOptions, OFFICIAL_DEEP_CACHE, output_fps
 __all__ = ['SHIPPED_MODELS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs',
            'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio', 'find_faces',
            'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window', 'denoise_window',
-           'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'sync_widget']
+           'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'KnownPoints', 'sync_widget']
 
 # %% ../nbs/22_pipeline.ipynb #6fdb6398
 @dataclass
@@ -63,15 +63,25 @@ def trained_with(folder: str | os.PathLike) -> dict:
     return out
 
 # %% ../nbs/22_pipeline.ipynb #1af35fdd
-def load_models(unet: str | os.PathLike = "tiny", whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
-                config: str = "stage2_512", device=None, precision: str = "auto", compile: bool | str = False) -> LipSyncModels:
+def load_models(unet: str | os.PathLike | None = None, whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
+                config: str = "stage2_512", device=None, precision: str = "auto", compile: bool | str = False,
+                backend: str = "torch", onnx: str | os.PathLike | None = None) -> LipSyncModels:
     """Load the U-Net (official .pt + `config`, a Hugging Face repo id holding `latentsync_unet.pt`, a saved folder, the
     name of a model shipped with the package (`"world"`), or a preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
     `whisper/tiny.pt` and the VAE to `stabilityai/sd-vae-ft-mse`. With a random-weight preset U-Net, Whisper and VAE
     default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run.
     `precision`: `core.get_dtype`'s ("auto", "fp32", "fp16", "bf16", "fast"). `compile`: the U-Net through `torch.compile`
     (True, or one of its modes: "reduce-overhead" adds CUDA graphs), compiled on its first window and again for each new
-    window length; on a CPU it needs a C++ compiler."""
+    window length; on a CPU it needs a C++ compiler. `unet` None: the tiny preset. `backend="onnx"`: the ONNX graphs of the folder
+    `onnx` (`deploy.export_onnx`) in ONNX Runtime on `device` (cpu, cuda, tensorrt), checked against the models named."""
+    if backend != "torch":
+        if backend != "onnx": raise ValueError(f"backend must be 'torch' or 'onnx', got {backend!r}.")
+        if onnx is None: raise ValueError("backend='onnx' runs an exported folder: give onnx=DIR (`latentsync export SOURCE --onnx DIR` writes one).")
+        if compile or precision not in ("auto", "fp32"): raise ValueError("The ONNX back end runs its float32 graphs as exported: no compile, no precision.")
+        from latentsync.deploy import load_onnx_models
+        return load_onnx_models(onnx, device, unet=unet, whisper=whisper, vae=vae, config=config)
+    if onnx is not None: raise ValueError("onnx= is the folder of backend='onnx'; give both.")
+    if unet is None: unet = "tiny"
     dev = get_device(device); dtype = get_dtype(dev, precision)
     if isinstance(unet, str) and unet in SHIPPED_MODELS: unet = shipped_model(unet)          # e.g. "world"
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
@@ -418,6 +428,9 @@ def _stream(reader, wave, models: LipSyncModels | None, opts: SyncOptions) -> Fr
         warnings.warn("sync() got no models: using tiny random-weight ones, so the mouth will be noise. "
                       "Pass models=load_models(checkpoints/latentsync_unet.pt, whisper=..., vae=...).")
         models = load_models()
+    if opts.deep_cache > 1 and not getattr(models.unet, "supports_deep_cache", True):
+        raise ValueError(f"DeepCache needs the PyTorch back end ({models.name} runs its U-Net as one graph): leave out deep_cache "
+                         "(--deep-cache; the fast preset uses it).")
     keep = resolve_mask(opts.mask, models.resolution)
     n_out = num_audio_frames(num_feature_rows(len(wave)), MODEL_FPS)
     out_fps, out_map, times = _output_map(reader, opts.fps, n_out)
@@ -463,6 +476,17 @@ def sync(video: str | os.PathLike, audio: str | os.PathLike, out: str | os.PathL
     res = stream.result
     res.out, res.timings = out, {"checks": checks, **res.timings, "encode": encode}
     return res
+
+# %% ../nbs/22_pipeline.ipynb #04ec3437
+class KnownPoints:
+    "A 'detector' that replays known alignment points (N, 3, 2), one face per frame, in order."
+    def __init__(self, points): self.points = np.asarray(points, np.float64)
+    def reset(self): self.i = 0
+    def __call__(self, frame):
+        p = self.points[self.i]; self.i += 1
+        w = p[1, 0] - p[0, 0]                                                 # a face box around the points
+        return [Face(p, np.array([p[:, 0].min() - w, p[:, 1].min() - w, p[:, 0].max() + w, p[:, 1].max() + 2 * w]), p)]
+
 
 # %% ../nbs/22_pipeline.ipynb #5fb2d836
 __getattr__ = moved({n: "latentsync.batch" for n in ("BatchJob", "read_jobs", "write_results", "sync_batch", "RESULT_COLUMNS")}, "latentsync.pipeline")
