@@ -2,7 +2,7 @@
 training steps at the official sizes. Needs a CUDA device; nothing here runs in the test suite.
 
     python bench/gpu.py record-faces --data DIR            # on a machine with mediapipe: store the face landmarks
-    python bench/gpu.py run --data DIR [--out OUT] [--only fixtures unet pipeline train]
+    python bench/gpu.py run --data DIR [--out OUT] [--only fixtures speed onnx pipeline unet train]
     python bench/gpu.py run --data DIR --smoke --out /tmp/gpu-smoke   # the same code on the CPU at tiny sizes
 
 DIR has the layout of the shared folder (`DIR/data/demo1_video.mp4`, `DIR/data/demo1_audio.wav`,
@@ -21,6 +21,11 @@ Sections (each reports its own error instead of stopping the others):
   serial: exact with the steps one after another; DeepCache, guidance in the first half, DPM-Solver++ in 10 steps, the fast preset,
   bfloat16, torch.compile, and torch.compile with CUDA graphs): seconds, frames per second, ratio to exact, seconds per
   stage, peak GPU memory, and the largest pixel difference from exact mode's frames (0 for the exact levers).
+- onnx: issue 35 on CUDA: the official-size 256 U-Net, SD VAE and Whisper (random weights) exported to ONNX (seconds,
+  MiB), TensorRT fp16 engines built from the graphs (`bench/tensorrt.py build`, where `tensorrt` is installed), and one
+  16-frame window (guided U-Net pass, VAE encode and decode, a Whisper window) through PyTorch fp32 and fp16, ONNX
+  Runtime's CUDA provider (where onnxruntime-gpu is installed) and the engines: milliseconds, speed-up against PyTorch
+  fp16, largest difference from fp32. A part whose package is missing says so and the rest runs.
 - pipeline: `sync_frames` on 2.56 s of the sample clip (64 frames, four windows) with the tiny models and with the official sizes
   (random weights), fp16: frames per second, seconds per stage, peak GPU memory, and two checks (same seed, same
   frames; frames outside the face are the source's).
@@ -34,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-SECTIONS = ("fixtures", "speed", "pipeline", "unet", "train")
+SECTIONS = ("fixtures", "speed", "onnx", "pipeline", "unet", "train")
 N_FRAMES = 64                                           # 2.56 s at 25 fps: four 16-frame windows
 
 
@@ -58,8 +63,8 @@ def _read_wav_without_ffmpeg():
 
 DEV = "cuda"                     # --smoke: "cpu" with the tiny sizes, to check this script where there is no GPU
 SIZES = {"speed": ("stage2", "sd-vae-ft-mse"), "unet": ("stage2", "stage2_512"), "pipeline": (("tiny", "tiny"), ("stage2", "sd-vae-ft-mse"), ("stage2_512", "sd-vae-ft-mse")),
-         "train": ("stage1", "stage2", "stage2_512")}
-SMOKE = {"speed": ("tiny", "tiny"), "unet": ("tiny",), "pipeline": (("tiny", "tiny"),), "train": ("tiny1", "tiny2")}
+         "train": ("stage1", "stage2", "stage2_512"), "onnx": ("stage2", "sd-vae-ft-mse")}
+SMOKE = {"speed": ("tiny", "tiny"), "unet": ("tiny",), "pipeline": (("tiny", "tiny"),), "train": ("tiny1", "tiny2"), "onnx": ("tiny", "tiny")}
 STEPS = 20                       # DDIM steps in the pipeline section (--smoke: 2)
 
 
@@ -242,6 +247,29 @@ def speed(data: Path):
     return rows
 
 
+def onnx(data: Path):
+    """Issue 35 on CUDA: the official-size 256 models exported to ONNX, TensorRT fp16 engines built from them (where
+    `tensorrt` is installed), and one window through PyTorch fp32/fp16, ONNX Runtime CUDA (onnxruntime-gpu) and TensorRT."""
+    return _onnx(data)
+
+
+def _onnx(data: Path):
+    import importlib.util, sys
+    spec = importlib.util.spec_from_file_location("tensorrt_bench", Path(__file__).parent/"tensorrt.py")
+    tensorrt_bench = importlib.util.module_from_spec(spec); sys.modules["tensorrt_bench"] = tensorrt_bench; spec.loader.exec_module(tensorrt_bench)
+    from latentsync.pipeline import load_models
+    from latentsync.deploy import export_onnx
+    unet, vae = SIZES["onnx"]
+    folder = Path(os.environ.get("TMPDIR", "/tmp"))/"latentsync_gpu"/f"onnx {unet}"
+    t0 = time.perf_counter()
+    man = export_onnx(load_models(unet, vae=vae, device=DEV, precision="fp32"), folder, source={"unet": unet, "vae": vae}, progress=False)
+    out = {"export_s": time.perf_counter() - t0, "mib": {g: sum(v["files"].values()) / 2**20 for g, v in man["graphs"].items()}}
+    if DEV == "cuda":
+        out["engines"] = tensorrt_bench.build(folder, fp16=True)
+        out["window"] = tensorrt_bench.bench(folder, reps=10)
+    return out
+
+
 def _train_step(name):
     import torch
     from accelerate import Accelerator
@@ -297,7 +325,7 @@ def run(data: Path, out: Path, only):
     report = {"torch": torch.__version__, "device": torch.cuda.get_device_name() if DEV == "cuda" else "cpu (smoke test)",
               "cuda": torch.version.cuda}
     print(json.dumps(report))
-    fns = {"fixtures": fixtures, "speed": speed, "unet": unet_speed, "pipeline": pipeline, "train": train}
+    fns = {"fixtures": fixtures, "speed": speed, "onnx": onnx, "unet": unet_speed, "pipeline": pipeline, "train": train}
     for name in only:
         t0 = time.perf_counter()
         try: report[name] = fns[name](data)
