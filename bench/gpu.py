@@ -22,7 +22,7 @@ Sections (each reports its own error instead of stopping the others):
   bfloat16, torch.compile, and torch.compile with CUDA graphs): seconds, frames per second, ratio to exact, seconds per
   stage, peak GPU memory, and the largest pixel difference from exact mode's frames (0 for the exact levers).
 - onnx: issue 35 on CUDA: the official-size 256 U-Net, SD VAE and Whisper (random weights) exported to ONNX (seconds,
-  MiB), TensorRT fp16 engines built from the graphs (`bench/tensorrt.py build`, where `tensorrt` is installed), and one
+  MiB), TensorRT fp16 engines built from the graphs (`bench/trt_engines.py build`, where `tensorrt` is installed), and one
   16-frame window (guided U-Net pass, VAE encode and decode, a Whisper window) through PyTorch fp32 and fp16, ONNX
   Runtime's CUDA provider (where onnxruntime-gpu is installed) and the engines: milliseconds, speed-up against PyTorch
   fp16, largest difference from fp32. A part whose package is missing says so and the rest runs.
@@ -255,7 +255,7 @@ def onnx(data: Path):
 
 def _onnx(data: Path):
     import importlib.util, sys
-    spec = importlib.util.spec_from_file_location("tensorrt_bench", Path(__file__).parent/"tensorrt.py")
+    spec = importlib.util.spec_from_file_location("tensorrt_bench", Path(__file__).parent/"trt_engines.py")
     tensorrt_bench = importlib.util.module_from_spec(spec); sys.modules["tensorrt_bench"] = tensorrt_bench; spec.loader.exec_module(tensorrt_bench)
     from latentsync.pipeline import load_models
     from latentsync.deploy import export_onnx

@@ -1,7 +1,7 @@
 """TensorRT engines from an ONNX export, and PyTorch against ONNX Runtime CUDA against TensorRT on one window (issue 35).
 
-    python bench/tensorrt.py build EXPORT_DIR [--fp16] [--frames 16]                  # EXPORT_DIR/trt/NAME.plan
-    python bench/tensorrt.py bench EXPORT_DIR [--reps 10]                              # needs CUDA
+    python bench/trt_engines.py build EXPORT_DIR [--fp16] [--frames 16]                  # EXPORT_DIR/trt/NAME.plan
+    python bench/trt_engines.py bench EXPORT_DIR [--reps 10]                              # needs CUDA
 
 `build` parses each graph of an export folder (`latentsync export SOURCE --onnx DIR`) with TensorRT's ONNX parser and
 builds a serialized engine with one optimisation profile per graph: the U-Net for batch 1..2 (guided or not) and windows
@@ -115,7 +115,7 @@ def bench(folder, reps=10):
             backends["tensorrt"] = {"unet": lambda: eng["unet"](sample=x, timestep=t, audio=a), "vae_encoder": lambda: eng["vae_encoder"](images=faces),
                                     "vae_decoder": lambda: eng["vae_decoder"](latents=z), "whisper": lambda: eng["whisper"](mel=mel)}
         except Exception as e: print(f"tensorrt: not run ({e})")
-    else: print("tensorrt: no engines (run `python bench/tensorrt.py build DIR` first)")
+    else: print("tensorrt: no engines (run `python bench/trt_engines.py build DIR` first)")
     rows = []
     with torch.no_grad():
         refs = {n: f().float() for n, f in backends["torch fp32"].items()}

@@ -1,6 +1,6 @@
 """ONNX Runtime against PyTorch (issue 35): export time and sizes, then each network's time on one window, side by side.
 
-    python bench/onnx.py [--models tiny stage2] [--frames 16 4] [--reps 3] [--threads 2] [--pipeline-seconds 1.28]
+    python bench/onnx_speed.py [--models tiny stage2] [--frames 16 4] [--reps 3] [--threads 2] [--pipeline-seconds 1.28]
 
 For each model size (random weights: speed does not depend on the values; `stage2` is the official 256 U-Net with the SD
 VAE and Whisper tiny): `latentsync.deploy.export_onnx` (seconds per graph, MiB on disk), then on one window of `--frames`
