@@ -27,14 +27,19 @@ MODES = {
     "cfg-half": ({"guidance_until": 0.5}, "auto"),
     "dpm10": ({"sampler": "dpm++", "steps": 10}, "auto"),
     "bf16": ({}, "bf16"),
+    "dpm8-cfg1/4-dc3": ({"sampler": "dpm++", "steps": 8, "guidance_until": 0.25, "deep_cache": 3}, "auto"),
+    "dpm6-cfg1/6-dc3": ({"sampler": "dpm++", "steps": 6, "guidance_until": 0.17, "deep_cache": 3}, "auto"),
+    "dpm6-nocfg-dc3": ({"sampler": "dpm++", "steps": 6, "guidance": 1.0, "deep_cache": 3}, "auto"),
+    "dpm4-cfg1/4-dc2": ({"sampler": "dpm++", "steps": 4, "guidance_until": 0.25, "deep_cache": 2}, "auto"),
     "fast": (None, None),            # the `fast` preset of latentsync.options.SPEED_PRESETS
+    "fastest": (None, None),         # the `fastest` preset
     "compile": ({}, "auto"),         # exact, the U-Net through torch.compile (load_models(compile=True)); its compile time included
 }
 
 
 def mode(name):
     from latentsync.options import SPEED_PRESETS
-    if name == "fast": return dict(SPEED_PRESETS["fast"]["options"]), SPEED_PRESETS["fast"]["precision"]
+    if name in ("fast", "fastest"): return dict(SPEED_PRESETS[name]["options"]), SPEED_PRESETS[name]["precision"]
     return MODES[name]
 
 
@@ -114,7 +119,8 @@ def quality(modes, jobs, steps):
         models = load_models("world", device="cpu", precision=precision, compile=name == "compile")
         t0 = time.perf_counter()
         res = mouth_sync(models, work, steps=changes.get("steps", steps), syncnet=judge, progress=False, controls=("shuffled",),
-                         options={k: v for k, v in changes.items() if k != "steps"})
+                         options={k: v for k, v in changes.items() if k not in ("steps", "guidance")},
+                         **({"guidance": changes["guidance"]} if "guidance" in changes else {}))
         row = {"mode": name, "seconds": round(time.perf_counter() - t0, 1), **{k: round(res[k], 4) for k in ("r_target", "r_shuffled", "r_source", "conf_target", "conf_shuffled")}}
         dubs = [d.astype(np.float64) for d in res["dubs"]]
         if exact is None: exact = dubs
