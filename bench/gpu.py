@@ -18,8 +18,8 @@ Sections (each reports its own error instead of stopping the others):
   milliseconds per forward, peak GPU memory, U-Net frames per second at 20 DDIM steps.
 - speed: issue 34's table on CUDA: `sync_frames` on the same 64 frames with the official-size 256 U-Net and the SD VAE
   (random weights) in every mode of `bench/speed.py` (exact: the default options, host work overlapped on CUDA;
-  serial: exact with the steps one after another; DeepCache, guidance in the first half, DPM-Solver++ in 10 steps, the fast preset,
-  bfloat16, torch.compile, and torch.compile with CUDA graphs): seconds, frames per second, ratio to exact, seconds per
+  serial: exact with the steps one after another; DeepCache, guidance in the first half, DPM-Solver++ in 10 steps, the fast and fastest
+  presets, bfloat16, torch.compile, and torch.compile with CUDA graphs): seconds, frames per second, ratio to exact, seconds per
   stage, peak GPU memory, and the largest pixel difference from exact mode's frames (0 for the exact levers).
 - onnx: issue 35 on CUDA: the official-size 256 U-Net, SD VAE and Whisper (random weights) exported to ONNX (seconds,
   MiB), TensorRT fp16 engines built from the graphs (`bench/trt_engines.py build`, where `tensorrt` is installed), and one
@@ -203,7 +203,7 @@ def pipeline(data: Path):
     return rows
 
 
-SPEED_MODES = ("exact", "serial", "deepcache", "cfg-half", "dpm10", "fast", "bf16", "compile", "compile-graphs")
+SPEED_MODES = ("exact", "serial", "deepcache", "cfg-half", "dpm10", "fast", "fastest", "bf16", "compile", "compile-graphs")
 
 
 def speed(data: Path):

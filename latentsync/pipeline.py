@@ -303,9 +303,10 @@ class Window:
     def __len__(self): return len(self.idx)
 
 # %% ../nbs/22_pipeline.ipynb #fee04bb7
-def read_window(reader: VideoReader, w: Window) -> Window:
-    "Step *decode*: the window's frames, read in ascending order (no backward seeks) and put back in schedule order."
-    order = np.unique(w.idx); w.frames = reader.get(order)[np.searchsorted(order, w.idx)]
+def read_window(reader: VideoReader, w: Window, last: bool = False) -> Window:
+    """Step *decode*: the window's frames, read in ascending order (no backward seeks) and put back in schedule order;
+    after the `last` window the reader's read-ahead is stopped (`VideoReader.park`)."""
+    order = np.unique(w.idx); w.frames = reader.get(order, park=last)[np.searchsorted(order, w.idx)]
     return w
 
 def align_window(w: Window, alignment, m: LipSyncModels, aligned: bool = False) -> Window:
@@ -379,7 +380,7 @@ def _generate(reader, wave, m: LipSyncModels, opts: SyncOptions, keep: np.ndarra
         if stop.is_set(): raise StopPipeline
     def host_in(s):                                          # read and align: host work
         w = Window(s, schedule[s:s + opts.window])
-        with tm("decode"): read_window(reader, w)
+        with tm("decode"): read_window(reader, w, last=s + opts.window >= n_out)
         with tm("align"): align_window(w, alignment, m, opts.aligned)
         return w
     def model(w):                                            # VAE, U-Net, VAE: model work, in the official order

@@ -78,6 +78,7 @@ class VideoReader:
             hint = "it has no video stream" if "video stream" in msg else "corrupt or unsupported file?"
             raise VideoError(f"Could not open the video {self.path} ({hint}): {msg}") from None
         h, w = self._vr[0].shape[:2] if len(self._vr) else (0, 0)
+        self.park()                                      # reading frame 0 set decord decoding the whole file
         self.info = VideoInfo(self.path, float(self._vr.get_avg_fps()), len(self._vr), w, h)
         if self.info.num_frames == 0: raise VideoError(f"{self.path} has no video frames.")
         starts = frame_starts(self._vr)
@@ -94,10 +95,19 @@ class VideoReader:
     @property
     def size(self) -> tuple[int, int]: return self.info.width, self.info.height
 
-    def get(self, idx) -> np.ndarray:
-        "Frames at output indices `idx` (list or array) as (n, H, W, 3) uint8."
+    def park(self):
+        """Stop decord's read-ahead. After every read decord goes on decoding the following frames in a thread, into
+        memory, up to the end of the file (dmlc/decord#197, #208): useful to a reader that reads on in order, wasted
+        work beside the model (and memory) once a pass over the frames is done. A seek to frame 0 stops it."""
+        if len(self._vr): self._vr.seek(0)
+
+    def get(self, idx, park: bool = False) -> np.ndarray:
+        "Frames at output indices `idx` (list or array) as (n, H, W, 3) uint8; `park`: then stop the read-ahead (`park`)."
         src = self.indices[np.asarray(idx, dtype=np.int64)]
-        try: return self._vr.get_batch(src.tolist()).asnumpy()
+        try:
+            frames = self._vr.get_batch(src.tolist()).asnumpy()
+            if park: self.park()
+            return frames
         except Exception as e:                      # decord's own errors (a file cut short, damaged data) name no file
             msg = _decord_message(e, self.path)
             raise VideoError(f"Could not decode frames {src.min()}..{src.max()} of {self.path} (truncated or corrupt "
@@ -112,8 +122,8 @@ class VideoReader:
     def chunks(self, size: int = 16, start: int = 0, stop: int | None = None):
         "Yield `(first_index, frames)` for consecutive windows of `size` frames (the last may be shorter)."
         stop = len(self) if stop is None else min(stop, len(self))
-        for s in range(start, stop, size):
-            yield s, self.get(np.arange(s, min(s + size, stop)))
+        for s in range(start, stop, size):                 # the last read parks the decoder
+            yield s, self.get(np.arange(s, min(s + size, stop)), park=s + size >= stop)
 
     def __repr__(self):
         i = self.info
