@@ -305,7 +305,7 @@ class Window:
 # %% ../nbs/22_pipeline.ipynb #fee04bb7
 def read_window(reader: VideoReader, w: Window, last: bool = False) -> Window:
     """Step *decode*: the window's frames, read in ascending order (no backward seeks) and put back in schedule order;
-    after the `last` window the reader's read-ahead is stopped (`VideoReader.park`)."""
+    after the `last` window the reader's read-ahead is stopped (`VideoReader`'s park)."""
     order = np.unique(w.idx); w.frames = reader.get(order, park=last)[np.searchsorted(order, w.idx)]
     return w
 
