@@ -225,6 +225,13 @@ def _models(unet, backend, threads):
     return load_models(unet, vae=vae, device="cpu")
 
 
+def plain_attention(unet):
+    "The official U-Net attends with diffusers' processor everywhere: undo our null-audio shortcut (06_unet) for its side."
+    from diffusers.models.attention_processor import AttnProcessor2_0
+    for name, mod in unet.named_modules():
+        if name.endswith("attn2"): mod.set_processor(AttnProcessor2_0())
+
+
 def run(side, unet, seconds, steps, guidance, seed, threads):
     "One timed run in this process: side 'official' (the rebuilt flow) or 'torch' / 'onnx' (our `sync`, exact mode)."
     warnings.simplefilter("ignore")
@@ -233,6 +240,7 @@ def run(side, unet, seconds, steps, guidance, seed, threads):
     tmp = Path(tempfile.mkdtemp())
     audio, video = _audio(tmp, seconds), sample_data("demo1_video.mp4")
     m = _models(unet, "torch" if side == "official" else side, threads)
+    if side == "official": plain_attention(m.unet)
     t0 = time.perf_counter()
     if side == "official":
         timings = {}

@@ -11,15 +11,16 @@ from torch import nn
 
 from diffusers import ConfigMixin, ModelMixin
 from diffusers.models.attention import BasicTransformerBlock, FeedForward
+from diffusers.models.attention_processor import AttnProcessor2_0
 from diffusers.models.embeddings import Timesteps, TimestepEmbedding
 
 from .core import Presets, moved
 from .hub import replace_files
 
 # %% auto #0
-__all__ = ['UNET_PRESETS', 'UNetConfig', 'per_frame', 'ResnetBlock3D', 'SpatialTransformer', 'PositionalEncoding',
-           'TemporalAttention', 'TemporalTransformerBlock', 'TemporalTransformer', 'MotionModule', 'Downsample',
-           'Upsample', 'UNetBlock', 'MidBlock', 'LatentSyncUNet', 'count_parameters']
+__all__ = ['UNET_PRESETS', 'UNetConfig', 'per_frame', 'ResnetBlock3D', 'NullAudioAttnProcessor', 'SpatialTransformer',
+           'PositionalEncoding', 'TemporalAttention', 'TemporalTransformerBlock', 'TemporalTransformer', 'MotionModule',
+           'Downsample', 'Upsample', 'UNetBlock', 'MidBlock', 'LatentSyncUNet', 'count_parameters']
 
 # %% ../nbs/06_unet.ipynb #815683cb
 @dataclass
@@ -103,6 +104,29 @@ class ResnetBlock3D(nn.Module):
         return (x if self.conv_shortcut is None else per_frame(self.conv_shortcut, x)) + h
 
 # %% ../nbs/06_unet.ipynb #090fed54
+class NullAudioAttnProcessor(AttnProcessor2_0):
+    """diffusers' SDPA attention, except that rows whose context is all zeros (guidance's unconditional half) get the
+    exact answer without the work: keys and values are 0 (no bias), so attention gives 0 and the output is `to_out`'s
+    bias. Only at inference (no grad), outside tracing and compiling, for a plain cross-attention; else as diffusers."""
+    def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, *args, **kwargs):
+        if not self.applies(attn, hidden_states, encoder_hidden_states, attention_mask):
+            return super().__call__(attn, hidden_states, encoder_hidden_states, attention_mask, temb, *args, **kwargs)
+        null = encoder_hidden_states.flatten(1).abs().amax(1) == 0
+        keep = (~null).nonzero().squeeze(1)
+        if len(keep) == len(null): return super().__call__(attn, hidden_states, encoder_hidden_states)
+        out = hidden_states.new_zeros(*hidden_states.shape[:2], attn.to_out[0].out_features)
+        if attn.to_out[0].bias is not None: out += attn.to_out[0].bias
+        if len(keep): out.index_copy_(0, keep, super().__call__(attn, hidden_states[keep], encoder_hidden_states[keep]))
+        return out
+
+    @staticmethod
+    def applies(attn, x, context, mask) -> bool:
+        "Whether the shortcut is exact and safe here."
+        if context is None or mask is not None or x.ndim != 3 or torch.is_grad_enabled(): return False
+        if torch.jit.is_tracing() or torch.compiler.is_compiling() or torch.onnx.is_in_onnx_export(): return False
+        return (attn.to_k.bias is None and attn.to_v.bias is None and not attn.residual_connection and not attn.norm_cross
+                and attn.rescale_output_factor == 1 and attn.spatial_norm is None and attn.group_norm is None)
+
 class SpatialTransformer(nn.Module):
     "Per-frame spatial self-attention and audio cross-attention (the official Transformer3DModel)."
     def __init__(self, channels: int, heads: int = 8, cross_attention_dim: int | None = 384, groups: int = 32):
@@ -111,6 +135,7 @@ class SpatialTransformer(nn.Module):
         self.proj_in = nn.Conv2d(channels, channels, 1)
         self.transformer_blocks = nn.ModuleList([BasicTransformerBlock(
             channels, heads, channels // heads, cross_attention_dim=cross_attention_dim, activation_fn="geglu")])
+        if cross_attention_dim: self.transformer_blocks[0].attn2.set_processor(NullAudioAttnProcessor())
         self.proj_out = nn.Conv2d(channels, channels, 1)
 
     def forward(self, x, context=None):
