@@ -3,6 +3,7 @@
     python bench/speed.py profile [--model tiny|stage2|stage2_512] [--seconds 0.64] [--steps 20] [--video demo1_video.mp4]
     python bench/speed.py modes   [--model tiny|stage2] [--seconds 0.64] [--modes exact deepcache dpm10 ...]
     python bench/speed.py quality [--jobs 4] [--modes ...]          # on the shipped world model: what each mode costs in quality
+    (a mode written `fast@fp32` is the mode `fast` with the models in that precision)
 
 `profile`: one run of `sync` (random weights of the named sizes: the speed of a network does not depend on its values) on
 the 1080x1920 sample, each stage's seconds (read, faces, align, VAE encode, U-Net, VAE decode, paste-back, mark, encode),
@@ -38,7 +39,11 @@ MODES = {
 
 
 def mode(name):
+    "A mode's (SyncOptions changes, precision); `name@fp32` (or `@bf16`, ...): mode `name` with that precision instead."
     from latentsync.options import SPEED_PRESETS
+    if "@" in name:
+        base, precision = name.split("@")
+        return mode(base)[0], precision
     if MODES[name] == (None, None): return dict(SPEED_PRESETS[name]["options"]), SPEED_PRESETS[name]["precision"]
     return MODES[name]
 

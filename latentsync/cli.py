@@ -120,7 +120,7 @@ def _sync_command(sub):
     s.add_argument("--crf", type=int, default=d.crf, help=f"H.264 quality, lower is better (default {d.crf})")
     _device(s)
     s.add_argument("--precision", default=None, help="auto (fp16 on recent GPUs, else fp32; the default), fast (fp16 on CUDA, "
-                   "bf16 on a CPU with native bf16, else fp32), fp32, fp16 or bf16")
+                   "bf16 on a CPU with native bf16 for U-Nets of SD's widths, else fp32), fp32, fp16 or bf16")
     s.add_argument("--compile", action="store_true", help="run the U-Net through torch.compile (compiled on the first window; "
                    "pays off on long videos; on a CPU it needs a C++ compiler)")
     s.add_argument("--backend", default="torch", choices=["torch", "onnx"], help="torch (the default) or onnx: the graphs of "

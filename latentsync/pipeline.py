@@ -20,16 +20,17 @@ from .face import (MediaPipeFaces, track_faces, align_transforms, align_faces, r
                              lower_face_mask, latent_mask, load_mask, DETECTED, BRIDGED, PASSTHROUGH)
 from .diffusion import load_vae, make_scheduler, vae_encode, vae_decode
 from .provenance import provenance_tags, regenerated_region, embed_watermark, sign_c2pa
-from .unet import LatentSyncUNet, UNET_PRESETS
+from .unet import LatentSyncUNet, UNetConfig, UNET_PRESETS
 from .sampling import denoise, make_sampler
 from .convert import load_official_unet, saved_model
 from .options import SyncOptions, OFFICIAL_DEEP_CACHE, output_fps
 
 # %% auto #0
-__all__ = ['SHIPPED_MODELS', 'LipSyncModels', 'trained_with', 'load_models', 'frame_schedule', 'NoFaceError', 'check_inputs',
-           'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan', 'prepare_audio', 'find_faces',
-           'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window', 'encode_window', 'denoise_window',
-           'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync', 'KnownPoints', 'sync_widget']
+__all__ = ['SHIPPED_MODELS', 'BF16_CPU_MIN_WIDTH', 'LipSyncModels', 'trained_with', 'fast_dtype', 'load_models', 'frame_schedule',
+           'NoFaceError', 'check_inputs', 'resolve_mask', 'blend_silence', 'SyncResult', 'FrameStream', 'AudioPlan',
+           'prepare_audio', 'find_faces', 'Sampling', 'start_sampling', 'Window', 'read_window', 'align_window',
+           'encode_window', 'denoise_window', 'decode_window', 'paste_window', 'mark_window', 'sync_frames', 'sync',
+           'KnownPoints', 'sync_widget']
 
 # %% ../nbs/22_pipeline.ipynb #6fdb6398
 @dataclass
@@ -63,6 +64,15 @@ def trained_with(folder: str | os.PathLike) -> dict:
     return out
 
 # %% ../nbs/22_pipeline.ipynb #1af35fdd
+BF16_CPU_MIN_WIDTH = 320     # bf16 on a CPU pays for U-Nets this wide (SD's 320-1280); narrower ones run slower in it
+
+def fast_dtype(device, config) -> torch.dtype:
+    """`precision="fast"` for a U-Net of `config` on `device`: `core.get_dtype`'s, except float32 on a CPU when the U-Net
+    is narrower than `BF16_CPU_MIN_WIDTH` channels, where bfloat16's conversions cost more than its kernels save."""
+    dtype, dev = get_dtype(device, "fast"), get_device(device)
+    narrow = max(UNetConfig.parse(config).block_out_channels) < BF16_CPU_MIN_WIDTH
+    return torch.float32 if dev.type == "cpu" and dtype == torch.bfloat16 and narrow else dtype
+
 def load_models(unet: str | os.PathLike | None = None, whisper: str | os.PathLike | None = None, vae: str | os.PathLike | None = None,
                 config: str = "stage2_512", device=None, precision: str = "auto", compile: bool | str = False,
                 backend: str = "torch", onnx: str | os.PathLike | None = None) -> LipSyncModels:
@@ -70,7 +80,7 @@ def load_models(unet: str | os.PathLike | None = None, whisper: str | os.PathLik
     name of a model shipped with the package (`"world"`), or a preset with random weights), the Whisper encoder and the VAE. With a repo id, Whisper defaults to the repo's
     `whisper/tiny.pt` and the VAE to `stabilityai/sd-vae-ft-mse`. With a random-weight preset U-Net, Whisper and VAE
     default to random-weight models of the right shapes; random weights are seeded, so they are the same in every run.
-    `precision`: `core.get_dtype`'s ("auto", "fp32", "fp16", "bf16", "fast"). `compile`: the U-Net through `torch.compile`
+    `precision`: `core.get_dtype`'s ("auto", "fp32", "fp16", "bf16", "fast"; "fast" as `fast_dtype` says for this U-Net). `compile`: the U-Net through `torch.compile`
     (True, or one of its modes: "reduce-overhead" adds CUDA graphs), compiled on its first window and again for each new
     window length; on a CPU it needs a C++ compiler. `unet` None: the tiny preset. `backend="onnx"`: the ONNX graphs of the folder
     `onnx` (`deploy.export_onnx`) in ONNX Runtime on `device` (cpu, cuda, tensorrt), checked against the models named."""
@@ -82,7 +92,7 @@ def load_models(unet: str | os.PathLike | None = None, whisper: str | os.PathLik
         return load_onnx_models(onnx, device, unet=unet, whisper=whisper, vae=vae, config=config)
     if onnx is not None: raise ValueError("onnx= is the folder of backend='onnx'; give both.")
     if unet is None: unet = "tiny"
-    dev = get_device(device); dtype = get_dtype(dev, precision)
+    dev = get_device(device); dtype = get_dtype(dev, precision)     # (checks `precision` before anything loads)
     if isinstance(unet, str) and unet in SHIPPED_MODELS: unet = shipped_model(unet)          # e.g. "world"
     random_unet = isinstance(unet, str) and unet in UNET_PRESETS
     name = f"{unet} (random weights)" if random_unet else str(unet) if is_repo_id(str(unet)) else Path(unet).name
@@ -101,6 +111,7 @@ def load_models(unet: str | os.PathLike | None = None, whisper: str | os.PathLik
         helpers = trained_with(unet)
         whisper, vae = whisper or helpers["whisper"], vae or helpers["vae"]
     else: net, _ = load_official_unet(unet, config)
+    if str(precision).lower() == "fast": dtype = fast_dtype(dev, dict(net.config))
     if whisper is None:
         if not random_unet:
             raise FileNotFoundError("A Whisper checkpoint is needed with real U-Net weights: pass whisper='checkpoints/whisper/tiny.pt' "
